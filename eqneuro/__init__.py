@@ -1,0 +1,11 @@
+"""eqneuro: neuron models written as text equations, compiled to fast Cython kernels."""
+__version__ = "0.1.0"
+
+from .errors import BuildError, ModelError, SimulationError  # noqa: E402
+from .library import load, shipped_models  # noqa: E402
+from .monitors import SpikeMonitor, StateMonitor  # noqa: E402
+from .neuron import Neuron  # noqa: E402
+from .runtime import Network, Population  # noqa: E402
+
+__all__ = ["Neuron", "load", "shipped_models", "Population", "Network", "SpikeMonitor",
+           "StateMonitor", "ModelError", "BuildError", "SimulationError", "__version__"]

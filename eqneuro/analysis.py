@@ -1,0 +1,441 @@
+"""AST -> NeuronModel: variants merged, ODEs solved for d/dt, assignments ordered, rules checked."""
+from __future__ import annotations
+
+import math
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from . import checks
+from . import syntax as ast
+from .errors import ModelError, Source, Span, did_you_mean
+from .functions import derivative_symbol, symbol
+from .model import Assignment, NeuronModel, ParameterSpec, ResetAssignment, StateVariable
+
+METHOD_NAMES = ("euler", "midpoint", "heun", "rk4", "exponential", "exact", "implicit")
+TIME_NAMES = ("t", "dt")
+
+
+def analyse_file(model_file: ast.ModelFile) -> tuple[NeuronModel, ...]:
+    """Every neuron of a file, in order."""
+    return tuple(analyse_neuron(model_file, decl) for decl in model_file.neurons)
+
+
+def find_neuron(model_file: ast.ModelFile, name: str | None) -> ast.NeuronDecl:
+    decls = model_file.neurons
+    if name is None:
+        return decls[0]
+    for decl in decls:
+        if decl.name == name:
+            return decl
+    wanted = _normal(name)
+    for decl in decls:
+        if decl.name and _normal(decl.name) == wanted:
+            return decl
+    names = [d.name for d in decls if d.name]
+    raise ModelError(f"no neuron named '{name}' in this model", model_file.source, None,
+                     did_you_mean(name, names, "neurons"))
+
+
+def _normal(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def analyse_neuron(model_file: ast.ModelFile, decl: ast.NeuronDecl,
+                   default_name: str = "Neuron") -> NeuronModel:
+    source = model_file.source
+    sections = _merged_sections(source, model_file, decl, ())
+    return _Analysis(source, sections).run(decl.name or default_name)
+
+
+# ---- variants -------------------------------------------------------------------------
+
+def _equation_target(equation: ast.Equation) -> str | None:
+    derivatives = equation.lhs.derivatives + equation.rhs.derivatives
+    if derivatives:
+        return "d/dt " + derivatives[0].name
+    if isinstance(equation.lhs.value, sympy.Symbol):
+        return equation.lhs.value.name
+    return None
+
+
+_ITEM_KEYS = {
+    "parameters": lambda p: p.name,
+    "equations": _equation_target,
+    "functions": lambda f: f.name,
+}
+
+
+def _merged_sections(source: Source, model_file: ast.ModelFile, decl: ast.NeuronDecl,
+                     chain: tuple[str, ...]) -> dict[str, tuple]:
+    """The sections of `decl`, with those of the neuron it extends underneath."""
+    checks.no_duplicate_sections(source, decl)
+    own = {section.kind: section.items for section in decl.sections}
+    if decl.base is None:
+        return own
+    by_name = {d.name: d for d in model_file.neurons if d.name}
+    base = by_name.get(decl.base.name)
+    if base is None:
+        checks.fail(source, decl.base.span, f"unknown neuron '{decl.base.name}' to extend",
+                    did_you_mean(decl.base.name, by_name, "neurons in this file"))
+    if base.name in chain + (decl.name,):
+        checks.fail(source, decl.base.span,
+                    f"circular variants: '{decl.name}' extends itself through '{base.name}'")
+    merged = dict(_merged_sections(source, model_file, base, chain + (decl.name,)))
+    for kind, items in own.items():
+        key = _ITEM_KEYS.get(kind)
+        if key is None or kind not in merged:
+            merged[kind] = items
+            continue
+        replaced = {key(item): item for item in items if key(item) is not None}
+        kept = [replaced.pop(key(old), old) if key(old) in replaced else old
+                for old in merged[kind]]
+        merged[kind] = tuple(kept) + tuple(i for i in items if key(i) is None or key(i) in replaced)
+    return merged
+
+
+# ---- one neuron -----------------------------------------------------------------------
+
+class _Analysis:
+    def __init__(self, source: Source, sections: dict[str, tuple]):
+        self.source = source
+        self.sections = sections
+
+    def run(self, name: str) -> NeuronModel:
+        parameters = self.parameters()
+        functions = self.functions(parameters)
+        odes, assignments = self.equations(parameters)
+        param_names = [p.name for p in parameters]
+        state_names = [name for name, _, _ in odes]
+        assigned = [a.lhs.value.name for a in assignments]
+        checks.no_duplicate_names(
+            self.source,
+            [(p.name, p.span) for p in self._items("parameters")]
+            + [(n, eq.span) for n, eq, _ in odes]
+            + [(a.lhs.value.name, a.span) for a in assignments], "name")
+        every = param_names + state_names + assigned + list(TIME_NAMES)
+        resolve = _FunctionInliner(self.source, functions, every)
+
+        state = tuple(self.state_variable(var, equation, solved, resolve, every)
+                      for var, equation, solved in odes)
+        ordered = self.ordered_assignments(assignments, resolve, every)
+        spike = self.spike(resolve, every)
+        reset = self.reset(resolve, every, state_names, assigned, param_names)
+        refractory = self.refractory(resolve, every)
+        method = self.method()
+        hold_targets = {r.target for r in reset if r.operator == "="}
+        state = tuple(_with_hold(s, hold_targets, self._equation_flags(s.name, odes))
+                      for s in state)
+        self.check_inits(state)
+        return NeuronModel(name, tuple(ParameterSpec(p.name, v, s) for p, v, s in
+                                       self._parameter_values(parameters)),
+                           state, ordered, spike, reset, refractory, method)
+
+    def _items(self, kind: str) -> tuple:
+        return self.sections.get(kind, ())
+
+    # parameters
+    def parameters(self) -> tuple[ast.Parameter, ...]:
+        params = self._items("parameters")
+        checks.no_duplicate_names(self.source, ((p.name, p.span) for p in params), "parameter")
+        for index, param in enumerate(params):
+            checks.not_reserved(self.source, param.name, param.span)
+            checks.no_duplicate_flags(self.source, param.flags)
+            checks.known_flags(self.source, param.flags, (), checks.PARAMETER_FLAGS,
+                               "a parameter")
+            checks.no_derivatives(self.source, param.value, "a parameter value")
+            checks.is_number(self.source, param.value, "a parameter value")
+            earlier = [p.name for p in params[:index]]
+            later = {p.name for p in params[index + 1:]}
+            for use in param.value.names:
+                if use.name in later:
+                    checks.fail(self.source, use.span,
+                                f"parameter '{use.name}' is used before it is defined",
+                                "define it on an earlier line")
+            checks.names_known(self.source, param.value, earlier, "a parameter value")
+            checks.calls_known(self.source, param.value, {}, earlier)
+        return params
+
+    def _parameter_values(self, params):
+        values: dict[sympy.Symbol, float] = {}
+        out = []
+        for param in params:
+            value = param.value.value.xreplace(values)
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = math.nan
+            if not math.isfinite(number):
+                checks.fail(self.source, param.value.span,
+                            f"the value of parameter '{param.name}' is not a finite number")
+            values[symbol(param.name)] = sympy.Float(number)
+            out.append((param, number, any(f.name == "shared" for f in param.flags)))
+        return out
+
+    # functions
+    def functions(self, parameters) -> dict[str, ast.FunctionDef]:
+        defs = self._items("functions")
+        checks.no_duplicate_names(self.source, ((f.name, f.span) for f in defs), "function")
+        known: dict[str, ast.FunctionDef] = {}
+        param_names = [p.name for p in parameters]
+        for definition in defs:
+            checks.not_builtin_function(self.source, definition)
+            checks.no_duplicate_names(self.source, ((a.name, a.span) for a in definition.args),
+                                      "argument")
+            for arg in definition.args:
+                checks.not_reserved(self.source, arg.name, arg.span)
+            checks.no_derivatives(self.source, definition.body, "a function")
+            checks.is_number(self.source, definition.body, "a function's value")
+            scope = [a.name for a in definition.args] + param_names + list(TIME_NAMES)
+            checks.names_known(self.source, definition.body, scope,
+                               f"function '{definition.name}'")
+            checks.calls_known(self.source, definition.body, known, scope)
+            known[definition.name] = definition
+        return known
+
+    # equations
+    def equations(self, parameters):
+        """Split equations into ODEs (var, equation, solved d/dt) and assignments."""
+        param_names = {p.name for p in parameters}
+        odes: list[tuple[str, ast.Equation, sympy.Expr]] = []
+        assignments: list[ast.Equation] = []
+        seen_odes: dict[str, ast.Equation] = {}
+        for equation in self._items("equations"):
+            derivatives = equation.lhs.derivatives + equation.rhs.derivatives
+            if len(derivatives) > 1:
+                second = derivatives[1]
+                checks.fail(self.source, _derivative_span(second),
+                            "an equation may contain only one derivative",
+                            "write one equation per state variable")
+            if not derivatives:
+                assignments.append(self.assignment(equation, param_names))
+                continue
+            var = derivatives[0]
+            checks.not_reserved(self.source, var.name, var.span)
+            if var.name in param_names:
+                checks.fail(self.source, _derivative_span(var),
+                            f"'{var.name}' is a parameter; it cannot have a derivative",
+                            f"remove '{var.name}' from the parameters to make it a state variable")
+            if var.name in seen_odes:
+                checks.fail(self.source, _derivative_span(var),
+                            f"a second differential equation for '{var.name}'",
+                            f"the first is on line {seen_odes[var.name].span.line}")
+            seen_odes[var.name] = equation
+            checks.is_number(self.source, equation.lhs, "each side of an equation")
+            checks.is_number(self.source, equation.rhs, "each side of an equation")
+            odes.append((var.name, equation, self.solve(var, equation)))
+        return odes, assignments
+
+    def solve(self, var: ast.NameUse, equation: ast.Equation) -> sympy.Expr:
+        d = derivative_symbol(var.name)
+        difference = equation.lhs.value - equation.rhs.value
+        coefficient = sympy.diff(difference, d)
+        if coefficient.has(d) or difference.has(sympy.Piecewise) and \
+                any(p.has(d) for p in difference.atoms(sympy.Piecewise)):
+            checks.fail(self.source, _derivative_span(var),
+                        f"the equation is not linear in d{var.name}/dt",
+                        "write it so that the derivative appears only multiplied by factors, "
+                        "e.g. 'tau*dv/dt = ...'")
+        if coefficient == 0:
+            checks.fail(self.source, _derivative_span(var),
+                        f"d{var.name}/dt cancels out of this equation")
+        rest = difference.xreplace({d: 0})
+        return sympy.together(-rest / coefficient) if coefficient != 1 else -rest
+
+    def assignment(self, equation: ast.Equation, param_names) -> ast.Equation:
+        if not isinstance(equation.lhs.value, sympy.Symbol):
+            checks.fail(self.source, equation.lhs.span,
+                        "this equation has no derivative, so its left side must be a single "
+                        "name", "write 'name = expression' or put dX/dt in an ODE")
+        name = equation.lhs.value.name
+        checks.not_reserved(self.source, name, equation.lhs.span)
+        if name in param_names:
+            checks.fail(self.source, equation.lhs.span,
+                        f"'{name}' is a parameter; it cannot also be assigned an equation",
+                        "rename the derived variable or remove the parameter")
+        checks.known_flags(self.source, equation.flags, (), (), "a derived variable")
+        checks.is_number(self.source, equation.rhs, "the value of a derived variable")
+        return equation
+
+    def _equation_flags(self, name, odes) -> tuple[ast.Flag, ...]:
+        return next(eq.flags for var, eq, _ in odes if var == name)
+
+    def state_variable(self, var, equation, solved, resolve, every) -> StateVariable:
+        checks.no_duplicate_flags(self.source, equation.flags)
+        checks.known_flags(self.source, equation.flags, checks.EQUATION_VALUE_FLAGS,
+                           checks.EQUATION_BARE_FLAGS, "a differential equation")
+        names = [n for n in every if n != "dt"]
+        for side in (equation.lhs, equation.rhs):
+            checks.names_known(self.source, side, every, "this equation")
+            resolve.check(side)
+        derivative = resolve.inline(solved)
+        bounds = {}
+        for flag in equation.flags:
+            if flag.value is None:
+                continue
+            checks.no_derivatives(self.source, flag.value, f"the '{flag.name}' flag")
+            checks.is_number(self.source, flag.value, f"the '{flag.name}' flag")
+            allowed = [n for n in names if n not in ("t",)] if flag.name == "init" else names
+            checks.names_known(self.source, flag.value, allowed, f"the '{flag.name}' flag")
+            resolve.check(flag.value)
+            bounds[flag.name] = resolve.inline(flag.value.value)
+        return StateVariable(var, derivative, bounds.get("init", sympy.Float(0.0)),
+                             bounds.get("min"), bounds.get("max"))
+
+    def ordered_assignments(self, equations, resolve, every) -> tuple[Assignment, ...]:
+        for equation in equations:
+            checks.names_known(self.source, equation.rhs, every, "this equation")
+            resolve.check(equation.rhs)
+        names = {eq.lhs.value.name: eq for eq in equations}
+        order: list[Assignment] = []
+        state: dict[str, str] = {}
+
+        def visit(name: str, path: tuple[str, ...]):
+            if state.get(name) == "done":
+                return
+            equation = names[name]
+            if state.get(name) == "visiting":
+                cycle = " -> ".join(path[path.index(name):] + (name,))
+                checks.fail(self.source, equation.lhs.span,
+                            f"circular definition of derived variables: {cycle}",
+                            "one of them must be a state variable (an ODE) or a parameter")
+            state[name] = "visiting"
+            for use in equation.rhs.names:
+                if use.name in names:
+                    visit(use.name, path + (name,))
+            state[name] = "done"
+            order.append(Assignment(name, resolve.inline(equation.rhs.value)))
+
+        for name in names:
+            visit(name, ())
+        return tuple(order)
+
+    def spike(self, resolve, every):
+        items = self._items("spike")
+        if not items:
+            return None
+        condition = items[0]
+        checks.no_derivatives(self.source, condition, "the spike condition")
+        checks.is_condition(self.source, condition, "spike condition")
+        checks.names_known(self.source, condition, every, "the spike condition")
+        resolve.check(condition)
+        return resolve.inline(condition.value)
+
+    def reset(self, resolve, every, state_names, assigned, param_names):
+        out = []
+        seen: dict[str, Span] = {}
+        for stmt in self._items("reset"):
+            target = stmt.target
+            if target in seen:
+                checks.fail(self.source, stmt.span, f"'{target}' is reset twice",
+                            f"combine the statements (first on line {seen[target].line})")
+            seen[target] = stmt.span
+            if target not in state_names:
+                if target in assigned:
+                    why, hint = "is a derived variable (it follows the state)", \
+                        "reset the state variables it depends on"
+                elif target in param_names:
+                    why, hint = "is a parameter", "only state variables (with dX/dt) can be reset"
+                elif target in TIME_NAMES:
+                    why, hint = "is reserved", "only state variables can be reset"
+                else:
+                    why, hint = "is not a state variable", did_you_mean(
+                        target, state_names, "state variables")
+                checks.fail(self.source, Span(stmt.span.line, stmt.span.column, len(target)),
+                            f"cannot reset '{target}': it {why}", hint)
+            checks.no_derivatives(self.source, stmt.value, "a reset")
+            checks.is_number(self.source, stmt.value, "a reset value")
+            checks.names_known(self.source, stmt.value, every, "the reset")
+            resolve.check(stmt.value)
+            value = resolve.inline(stmt.value.value)
+            current = symbol(target)
+            new = {"=": value, "+=": current + value, "-=": current - value,
+                   "*=": current * value, "/=": current / value}[stmt.operator]
+            out.append(ResetAssignment(target, new, stmt.operator))
+        return tuple(out)
+
+    def refractory(self, resolve, every):
+        items = self._items("refractory")
+        if not items:
+            return None
+        value = items[0]
+        checks.no_derivatives(self.source, value, "the refractory period")
+        checks.is_number(self.source, value, "the refractory period")
+        checks.names_known(self.source, value, [n for n in every if n != "t"],
+                           "the refractory period")
+        resolve.check(value)
+        if value.value.is_number and float(value.value) < 0:
+            checks.fail(self.source, value.span, "the refractory period cannot be negative")
+        if not self._items("spike"):
+            checks.fail(self.source, value.span, "a refractory period needs a spike condition",
+                        "add 'spike: ...' or remove 'refractory:'")
+        return resolve.inline(value.value)
+
+    def method(self):
+        items = self._items("method")
+        if not items:
+            return None
+        method = items[0]
+        if method.name not in METHOD_NAMES:
+            checks.fail(self.source, method.span, f"unknown integration method '{method.name}'",
+                        did_you_mean(method.name, METHOD_NAMES, "methods") + " (methods: "
+                        + ", ".join(METHOD_NAMES) + ")"
+                        if did_you_mean(method.name, METHOD_NAMES) else
+                        "methods: " + ", ".join(METHOD_NAMES))
+        return method.name
+
+    def check_inits(self, state) -> None:
+        depends = {s.name: {str(x) for x in s.init.free_symbols} & {v.name for v in state}
+                   for s in state}
+        done: set[str] = set()
+
+        def visit(name, path):
+            if name in done:
+                return
+            if name in path:
+                cycle = " -> ".join(path[path.index(name):] + (name,))
+                checks.fail(self.source, None, f"circular initial values: {cycle}")
+            for other in depends[name]:
+                visit(other, path + (name,))
+            done.add(name)
+
+        for s in state:
+            visit(s.name, ())
+
+
+def _with_hold(variable: StateVariable, hold_targets: set[str], flags) -> StateVariable:
+    names = {f.name for f in flags}
+    hold = (variable.name in hold_targets or "unless_refractory" in names) \
+        and "evolve_refractory" not in names
+    return StateVariable(variable.name, variable.derivative, variable.init, variable.lower,
+                         variable.upper, hold)
+
+
+def _derivative_span(use: ast.NameUse) -> Span:
+    return Span(use.span.line, use.span.column - 1, len(use.name) + 4)
+
+
+class _FunctionInliner:
+    """Checks calls against user functions and replaces each call by the function's body."""
+
+    def __init__(self, source: Source, functions: dict[str, ast.FunctionDef], values):
+        self.source = source
+        self.functions = functions
+        self.values = list(values)
+
+    def check(self, expr: ast.Expr) -> None:
+        checks.calls_known(self.source, expr, self.functions, self.values)
+
+    def inline(self, value: sympy.Basic) -> sympy.Basic:
+        for _ in range(len(self.functions) + 1):
+            calls = [c for c in value.atoms(AppliedUndef) if c.func.__name__ in self.functions]
+            if not calls:
+                return value
+            replacements = {}
+            for call in calls:
+                definition = self.functions[call.func.__name__]
+                args = call.args if definition.args else ()
+                mapping = {symbol(a.name): v for a, v in zip(definition.args, args)}
+                replacements[call] = definition.body.value.xreplace(mapping)
+            value = value.xreplace(replacements)
+        return value

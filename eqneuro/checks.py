@@ -1,0 +1,127 @@
+"""Semantic rules, one small function each. Each raises ModelError on the first violation."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import syntax as ast
+from .errors import ModelError, Source, Span, did_you_mean
+from .functions import BUILTINS, RESERVED_NAMES
+
+SINGLE_SECTIONS = ("spike", "refractory", "method")
+PARAMETER_FLAGS = ("shared",)
+EQUATION_VALUE_FLAGS = ("init", "min", "max")
+EQUATION_BARE_FLAGS = ("unless_refractory", "evolve_refractory")
+
+
+def fail(source: Source, span: Span | None, message: str, hint: str | None = None):
+    raise ModelError(message, source, span, hint)
+
+
+def no_duplicate_sections(source: Source, neuron: ast.NeuronDecl) -> None:
+    """`spike: v > 1` twice in one neuron."""
+    seen: dict[str, ast.Section] = {}
+    for section in neuron.sections:
+        if section.kind in seen:
+            first = seen[section.kind].span.line
+            fail(source, section.span, f"section '{section.kind}' appears twice in this neuron",
+                 f"merge it with the one on line {first}")
+        seen[section.kind] = section
+
+
+def no_duplicate_names(source: Source, named: Iterable[tuple[str, Span]], what: str) -> None:
+    """`a = 1` and `a = 2` in one parameters section."""
+    seen: dict[str, Span] = {}
+    for name, span in named:
+        if name in seen:
+            fail(source, span, f"{what} '{name}' is defined twice",
+                 f"the first definition is on line {seen[name].line}")
+        seen[name] = span
+
+
+def not_reserved(source: Source, name: str, span: Span) -> None:
+    """`t = 3`: t and dt are the simulation's time and step."""
+    if name in RESERVED_NAMES:
+        fail(source, span, f"'{name}' is reserved (the simulation's "
+             f"{'time' if name == 't' else 'time step'}) and cannot be defined",
+             "choose another name")
+
+
+def known_flags(source: Source, flags: tuple[ast.Flag, ...], valued: tuple[str, ...],
+                bare: tuple[str, ...], where: str) -> None:
+    """`x = 1 : inti = 2`: only known flags are accepted."""
+    for flag in flags:
+        if flag.value is not None and flag.name in valued:
+            continue
+        if flag.value is None and flag.name in bare:
+            continue
+        if flag.name in valued:
+            fail(source, flag.span, f"flag '{flag.name}' needs a value", f"write '{flag.name} = ...'")
+        if flag.name in bare:
+            fail(source, flag.span, f"flag '{flag.name}' takes no value", f"write just '{flag.name}'")
+        known = valued + bare
+        hint = did_you_mean(flag.name, known) or (
+            "valid flags here: " + ", ".join(known) if known else "no flags are valid here")
+        fail(source, flag.span, f"unknown flag '{flag.name}' on {where}", hint)
+
+
+def no_duplicate_flags(source: Source, flags: tuple[ast.Flag, ...]) -> None:
+    """`: init = 1, init = 2`."""
+    no_duplicate_names(source, ((f.name, f.span) for f in flags), "flag")
+
+
+def no_derivatives(source: Source, expr: ast.Expr, where: str) -> None:
+    """`spike: dv/dt > 0`: a derivative appears only in equations."""
+    if expr.derivatives:
+        use = expr.derivatives[0]
+        fail(source, Span(use.span.line, use.span.column - 1, len(use.name) + 4),
+             f"a derivative d{use.name}/dt cannot appear in {where}",
+             "derivatives are only allowed in 'equations'")
+
+
+def names_known(source: Source, expr: ast.Expr, known: Iterable[str], where: str) -> None:
+    """`dv/dt = -v/tua`: every name must be defined."""
+    known = set(known)
+    for use in expr.names:
+        if use.name not in known:
+            fail(source, use.span, f"unknown name '{use.name}' in {where}",
+                 did_you_mean(use.name, known, "names"))
+
+
+def calls_known(source: Source, expr: ast.Expr, user_functions: dict[str, ast.FunctionDef],
+                values: Iterable[str]) -> None:
+    """`r = sigmod(v)` or `r = f(v, w)` when f takes one argument."""
+    values = set(values)
+    for call in expr.calls:
+        if call.name in BUILTINS:
+            continue
+        definition = user_functions.get(call.name)
+        if definition is None:
+            if call.name in values:
+                fail(source, call.span, f"'{call.name}' is a variable, not a function",
+                     "remove the parentheses, or multiply with '*'")
+            fail(source, call.span, f"unknown function '{call.name}'",
+                 did_you_mean(call.name, list(BUILTINS) + list(user_functions), "functions"))
+        if len(definition.args) != call.arity:
+            fail(source, call.span, f"{call.name}() takes {len(definition.args)} argument"
+                 f"{'' if len(definition.args) == 1 else 's'}, not {call.arity}",
+                 f"defined on line {definition.span.line}")
+
+
+def not_builtin_function(source: Source, definition: ast.FunctionDef) -> None:
+    """`functions: exp(x) = x`: built-in functions cannot be redefined."""
+    if definition.name in BUILTINS:
+        fail(source, definition.span, f"'{definition.name}' is a built-in function and "
+             "cannot be redefined", "give your function another name")
+
+
+def is_condition(source: Source, expr: ast.Expr, where: str) -> None:
+    """`spike: v - 30`: the spike condition must be a comparison."""
+    if not expr.is_condition():
+        fail(source, expr.span, f"the {where} is not a condition",
+             "write a comparison such as 'v > V_T'")
+
+
+def is_number(source: Source, expr: ast.Expr, where: str) -> None:
+    """`refractory: v > 1`: a value, not a condition."""
+    if expr.is_condition():
+        fail(source, expr.span, f"{where} must be a number, not a condition")

@@ -1,0 +1,215 @@
+"""NeuronModel + UpdatePlan + Layout -> KernelSpec (pre-printed lines) -> Cython source."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import jinja2
+import sympy
+
+from . import __version__
+from .functions import symbol
+from .methods import ACTIVE, UpdatePlan
+from .model import NeuronModel
+from .printer import CythonPrinter, c_name, cse_statements, internal_name
+from .resources import resource_dir
+
+BLOCK = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What a kernel is specialised for: per-neuron parameters and recorded variables."""
+
+    array_parameters: tuple[str, ...] = ()
+    monitors: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    name: str
+    kind: str        # d: double*, i: int32*, l: int64*, f: double, n: int64
+
+
+@dataclass(frozen=True, slots=True)
+class KernelSpec:
+    model_name: str
+    method: str
+    version: str
+    arguments: tuple[Argument, ...]
+    locals: tuple[str, ...]
+    update_lines: tuple[str, ...]
+    check_lines: tuple[str, ...]
+    record_lines: tuple[str, ...]
+    block: int = BLOCK
+
+
+_C_TYPES = {"d": "dptr", "i": "iptr", "l": "lptr", "f": "double", "n": "int64_t"}
+
+
+def state_pointer(name: str) -> str:
+    return "_s_" + name
+
+
+def parameter_pointer(name: str) -> str:
+    return "_p_" + name
+
+
+def monitor_buffer(index: int, name: str) -> str:
+    return f"_m{index}_{name}"
+
+
+class _Builder:
+    def __init__(self, model: NeuronModel, plan: UpdatePlan, layout: Layout):
+        self.model, self.plan, self.layout = model, plan, layout
+        self.locals: list[str] = []
+        self.array_params = [p for p in model.parameter_names if p in layout.array_parameters]
+
+    def local(self, name: str) -> str:
+        if name not in self.locals:
+            self.locals.append(name)
+        return name
+
+    def printer(self, time: str) -> CythonPrinter:
+        return CythonPrinter({"t": time, "dt": "_dt"})
+
+    def arguments(self) -> tuple[Argument, ...]:
+        args = [Argument("_n", "n"), Argument("_nsteps", "n"), Argument("_step0", "n"),
+                Argument("_dt", "f")]
+        args += [Argument(state_pointer(c_name(s)), "d") for s in self.model.state_names]
+        for p in self.model.parameter_names:
+            args.append(Argument(parameter_pointer(c_name(p)), "d") if p in self.array_params
+                         else Argument(c_name(p), "f"))
+        args += [Argument("_ref", "i"), Argument("_record_spikes", "n"),
+                 Argument("_spike_index", "i"), Argument("_spike_step", "l"),
+                 Argument("_spike_count", "l"), Argument("_spike_capacity", "n"),
+                 Argument("_err", "l")]
+        for k, names in enumerate(self.layout.monitors):
+            args += [Argument(f"_m{k}_idx", "l"), Argument(f"_m{k}_n", "n"),
+                     Argument(f"_m{k}_every", "n"), Argument(f"_m{k}_count", "l")]
+            args += [Argument(monitor_buffer(k, c_name(v)), "d") for v in names]
+        return tuple(args)
+
+    def loads(self, state=True, params=True) -> list[str]:
+        lines = []
+        if state:
+            lines += [f"{self.local(c_name(s))} = {state_pointer(c_name(s))}[_i]"
+                      for s in self.model.state_names]
+        if params:
+            lines += [f"{self.local(c_name(p))} = {parameter_pointer(c_name(p))}[_i]"
+                      for p in self.array_params]
+        return lines
+
+    def assignments_for(self, exprs, printer) -> list[str]:
+        needed = set()
+        for expr in exprs:
+            needed |= {s.name for s in expr.free_symbols}
+        lines = []
+        for assignment in reversed(self.model.assignments):
+            if assignment.name in needed:
+                needed |= {s.name for s in assignment.value.free_symbols}
+        for assignment in self.model.assignments:
+            if assignment.name in needed:
+                lines.append(f"{self.local(c_name(assignment.name))} = "
+                             f"{printer.doprint(assignment.value)}")
+        return lines
+
+    def update_lines(self) -> list[str]:
+        printer = self.printer("_t")
+        lines = self.loads()
+        statements, updates = cse_statements(self.plan.statements, self.plan.updates)
+        if any(e.has(ACTIVE) for _, e in list(statements) + list(updates)):
+            lines.append(f"{self.local('_active')} = <double>(_ref[_i] == 0)")
+        for sym, expr in statements:
+            lines.append(f"{self.local(internal_name(sym))} = {printer.doprint(expr)}")
+        for name, expr in updates:
+            lines.append(f"{self.local('_new_' + c_name(name))} = {printer.doprint(expr)}")
+        for variable in self.model.state:
+            new = "_new_" + c_name(variable.name)
+            if variable.lower is not None:
+                lines.append(f"{new} = fmax({new}, {printer.doprint(variable.lower)})")
+            if variable.upper is not None:
+                lines.append(f"{new} = fmin({new}, {printer.doprint(variable.upper)})")
+        for name, _ in updates:
+            lines.append(f"{state_pointer(c_name(name))}[_i] = _new_{c_name(name)}")
+        return lines
+
+    def check_lines(self) -> list[str]:
+        printer = self.printer("_tn")
+        model = self.model
+        lines = self.loads()
+        for index, name in enumerate(model.state_names):
+            lines.append(f"if eq_not_finite({c_name(name)}) and _err[0] < 0: "
+                         f"_err[0] = _g; _err[1] = _i; _err[2] = {index}")
+        if model.spike is None:
+            return lines
+        lines.insert(0, f"{self.local('_tn')} = _t + _dt")
+        exprs = [model.spike] + [r.value for r in model.reset]
+        if model.refractory is not None:
+            exprs.append(model.refractory)
+        lines += self.assignments_for(exprs, printer)
+        condition = printer.doprint(model.spike)
+        if model.refractory is not None:
+            lines += ["if _ref[_i] > 0:", "    _ref[_i] -= 1", f"elif {condition}:"]
+        else:
+            lines.append(f"if {condition}:")
+        body = ["if _record_spikes:",
+                "    _spike_index[_spike_count[0]] = <int32_t>_i",
+                "    _spike_step[_spike_count[0]] = _g + 1",
+                "    _spike_count[0] += 1"]
+        for reset in model.reset:
+            body.append(f"{c_name(reset.target)} = {printer.doprint(reset.value)}")
+        for target in dict.fromkeys(r.target for r in model.reset):
+            body.append(f"{state_pointer(c_name(target))}[_i] = {c_name(target)}")
+        if model.refractory is not None:
+            body.append(f"_ref[_i] = <int32_t>lround(({printer.doprint(model.refractory)}) "
+                        "/ _dt)")
+        return lines + ["    " + line for line in body]
+
+    def record_lines(self) -> list[str]:
+        printer = self.printer("_t")
+        lines = []
+        for k, names in enumerate(self.layout.monitors):
+            syms = [symbol(n) for n in names]
+            inner = self.loads() + self.assignments_for(syms, printer)
+            inner += [f"{monitor_buffer(k, c_name(n))}[_m{k}_count[0] * _m{k}_n + _j] = "
+                      f"{c_name(n) if n not in ('t',) else '_t'}" for n in names]
+            lines += [f"if _g % _m{k}_every == 0:", f"    for _j in range(_m{k}_n):",
+                      f"        _i = _m{k}_idx[_j]"]
+            lines += ["        " + line for line in inner]
+            lines.append(f"    _m{k}_count[0] += 1")
+        return lines
+
+    def spec(self) -> KernelSpec:
+        update = tuple(self.update_lines())
+        check = tuple(self.check_lines())
+        record = tuple(self.record_lines())
+        return KernelSpec(self.model.name, self.plan.method, __version__, self.arguments(),
+                          tuple(self.locals), update, check, record)
+
+
+def kernel_spec(model: NeuronModel, plan: UpdatePlan, layout: Layout) -> KernelSpec:
+    return _Builder(model, plan, layout).spec()
+
+
+@functools.cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    return env.get_template("kernel.pyx.j2")
+
+
+def render(spec: KernelSpec) -> str:
+    c_parameters = ", ".join(f"{_C_TYPES[a.kind]} {a.name}" for a in spec.arguments)
+    python_parameters = ", ".join(
+        f"{'uintptr_t' if a.kind in 'dil' else _C_TYPES[a.kind]} {a.name}"
+        for a in spec.arguments)
+    call_arguments = ", ".join(f"<{_C_TYPES[a.kind]}>{a.name}" if a.kind in "dil" else a.name
+                               for a in spec.arguments)
+    return _template().render(
+        model_name=spec.model_name, method=spec.method, version=spec.version,
+        python_arguments=[a.name for a in spec.arguments], c_parameters=c_parameters,
+        python_parameters=python_parameters, call_arguments=call_arguments,
+        locals=spec.locals, update_lines=spec.update_lines, check_lines=spec.check_lines,
+        record_lines=spec.record_lines, block=spec.block)

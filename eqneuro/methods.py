@@ -1,0 +1,227 @@
+"""Integration methods: explicit schemes as Butcher tableaus (data), plus exponential Euler,
+exact (linear systems) and implicit (backward Euler). `plan(model)` -> UpdatePlan."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+from sympy import Rational as R
+
+from .functions import symbol
+from .model import NeuronModel
+
+T, DT = symbol("t"), symbol("dt")
+ACTIVE = sympy.Symbol("$active", real=True)   # 1 while not refractory, else 0
+
+
+class Phi1(sympy.Function):
+    """phi1(z) = (exp(z) - 1)/z with phi1(0) = 1; the kernel computes it with expm1."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z):
+        if z.is_zero:
+            return sympy.Integer(1)
+        return None
+
+    def _eval_rewrite_as_exp(self, z, **kwargs):
+        return sympy.Piecewise((sympy.Integer(1), sympy.Eq(z, 0)), ((sympy.exp(z) - 1) / z, True))
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+
+class Unsupported(Exception):
+    """This method cannot integrate this model; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatePlan:
+    """Statements computing one step: locals in order, then the new value of each state var."""
+
+    method: str
+    statements: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+    updates: tuple[tuple[str, sympy.Expr], ...]
+
+    def __str__(self) -> str:
+        lines = [f"# {self.method}"]
+        lines += [f"{s.name.lstrip('$')} = {sympy.sstr(e)}" for s, e in self.statements]
+        lines += [f"{n}_new = {sympy.sstr(e)}" for n, e in self.updates]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ExplicitScheme:
+    """A Runge-Kutta scheme: stage i evaluates f at x + dt*sum_j a[i][j]*k_j, time t + c[i]*dt."""
+
+    a: tuple[tuple, ...]
+    b: tuple
+    c: tuple
+    order: int
+
+
+EXPLICIT = {
+    "euler": ExplicitScheme(a=((),), b=(1,), c=(0,), order=1),
+    "midpoint": ExplicitScheme(a=((), (R(1, 2),)), b=(0, 1), c=(0, R(1, 2)), order=2),
+    "heun": ExplicitScheme(a=((), (1,)), b=(R(1, 2), R(1, 2)), c=(0, 1), order=2),
+    "rk4": ExplicitScheme(a=((), (R(1, 2),), (0, R(1, 2)), (0, 0, 1)),
+                          b=(R(1, 6), R(1, 3), R(1, 3), R(1, 6)), c=(0, R(1, 2), R(1, 2), 1),
+                          order=4),
+}
+
+
+def _derivatives(model: NeuronModel) -> dict[str, sympy.Expr]:
+    """d/dt of each state variable, assignments inlined, zero while held (refractory)."""
+    out = {}
+    for name, expr in model.inlined_derivatives().items():
+        held = next(s.hold_when_refractory for s in model.state if s.name == name)
+        out[name] = ACTIVE * expr if held and model.refractory is not None else expr
+    return out
+
+
+def explicit(model: NeuronModel, name: str) -> UpdatePlan:
+    scheme = EXPLICIT[name]
+    f = _derivatives(model)
+    names = list(f)
+    statements: list[tuple[sympy.Symbol, sympy.Expr]] = []
+    ks: list[dict[str, sympy.Symbol]] = []
+    for stage, (row, c) in enumerate(zip(scheme.a, scheme.c), start=1):
+        subs = {}
+        if any(coef != 0 for coef in row):
+            for var in names:
+                increment = sum((coef * ks[j][var] for j, coef in enumerate(row) if coef != 0),
+                                sympy.Integer(0))
+                local = sympy.Symbol(f"$x{stage}_{var}", real=True)
+                statements.append((local, symbol(var) + DT * increment))
+                subs[symbol(var)] = local
+        if c != 0:
+            subs[T] = T + c * DT
+        k = {var: sympy.Symbol(f"$k{stage}_{var}", real=True) for var in names}
+        for var in names:
+            statements.append((k[var], f[var].xreplace(subs)))
+        ks.append(k)
+    updates = []
+    for var in names:
+        total = sum((b * ks[i][var] for i, b in enumerate(scheme.b) if b != 0), sympy.Integer(0))
+        updates.append((var, symbol(var) + DT * total))
+    if name == "euler":   # fold the single stage into the update for readability
+        statements, updates = [], [(v, symbol(v) + DT * f[v]) for v in names]
+    return UpdatePlan(name, tuple(statements), tuple(updates))
+
+
+def exponential(model: NeuronModel) -> UpdatePlan:
+    """Exponential Euler: each ODE must be linear in its own variable (dx/dt = A*x + B)."""
+    f = _derivatives(model)
+    updates = []
+    for var, expr in f.items():
+        x = symbol(var)
+        a = sympy.diff(expr, x)
+        if a.has(x) or expr.has(sympy.Piecewise) and x in _piecewise_symbols(expr):
+            raise Unsupported(f"d{var}/dt is not linear in {var}")
+        if a == 0:
+            updates.append((var, x + DT * expr))
+        else:
+            updates.append((var, x + DT * expr * Phi1(a * DT)))
+    return UpdatePlan("exponential", (), tuple(updates))
+
+
+def _piecewise_symbols(expr) -> set:
+    return {s for p in expr.atoms(sympy.Piecewise, sympy.Max, sympy.Min, sympy.Abs)
+            for s in p.free_symbols}
+
+
+def _linear_system(model: NeuronModel, allow_time: bool):
+    """(M, B) with f = M*x + B, or Unsupported."""
+    f = _derivatives(model)
+    xs = [symbol(v) for v in f]
+    rows, consts = [], []
+    for var, expr in f.items():
+        if expr.has(sympy.Piecewise, sympy.Max, sympy.Min, sympy.Abs) and \
+                set(xs) & _piecewise_symbols(expr):
+            raise Unsupported(f"d{var}/dt is not linear in the state")
+        row = [sympy.diff(expr, x) for x in xs]
+        if any(entry.has(*xs) for entry in row):
+            raise Unsupported(f"d{var}/dt is not linear in the state")
+        const = sympy.expand(expr - sum((r * x for r, x in zip(row, xs)), sympy.Integer(0)))
+        if const.has(*xs):
+            raise Unsupported(f"d{var}/dt is not linear in the state")
+        if not allow_time and (const.has(T) or any(r.has(T) for r in row)):
+            raise Unsupported(f"d{var}/dt depends on time t")
+        rows.append(row)
+        consts.append(sympy.simplify(const))
+    return xs, sympy.Matrix(rows), sympy.Matrix(consts)
+
+
+def exact(model: NeuronModel) -> UpdatePlan:
+    """Linear systems with constant coefficients, solved with the matrix exponential."""
+    xs, m, b = _linear_system(model, allow_time=False)
+    if any(entry.has(ACTIVE) for entry in list(m) + list(b)) and len(xs) > 1:
+        raise Unsupported("exact integration of a held variable coupled to others")
+    if len(xs) == 1:
+        x, a = xs[0], m[0, 0]
+        f = a * x + b[0]
+        update = x + DT * f * Phi1(sympy.simplify(a * DT)) if a != 0 else x + DT * b[0]
+        return UpdatePlan("exact", (), ((x.name, update),))
+    if len(xs) > 3:
+        raise Unsupported("more than three coupled linear equations")
+    n = len(xs)
+    augmented = sympy.zeros(n + 1, n + 1)
+    augmented[:n, :n] = m * DT
+    augmented[:n, n] = b * DT
+    try:
+        propagator = augmented.exp()
+    except Exception as error:  # SymPy cannot always diagonalise symbolic matrices
+        raise Unsupported(f"SymPy could not compute the matrix exponential ({error})") from None
+    if propagator.has(sympy.I) or propagator.has(sympy.nan):
+        raise Unsupported("the matrix exponential is not real for symbolic parameters")
+    state = sympy.Matrix(xs + [sympy.Integer(1)])
+    new = propagator * state
+    updates = tuple((x.name, sympy.simplify(new[i])) for i, x in enumerate(xs))
+    return UpdatePlan("exact", (), updates)
+
+
+def implicit(model: NeuronModel) -> UpdatePlan:
+    """Backward Euler x' = x + dt*f(x', t+dt), solved exactly when f is linear in the state;
+    otherwise one Newton step from x (linearly implicit Euler) for up to two variables."""
+    try:
+        xs, m, b = _linear_system(model, allow_time=True)
+    except Unsupported:
+        return _linearly_implicit(model)
+    n = len(xs)
+    shifted_m, shifted_b = m.xreplace({T: T + DT}), b.xreplace({T: T + DT})
+    lhs = sympy.eye(n) - DT * shifted_m
+    rhs = sympy.Matrix(xs) + DT * shifted_b
+    solution = lhs.LUsolve(rhs)
+    return UpdatePlan("implicit", (), tuple((x.name, sympy.simplify(solution[i]))
+                                            for i, x in enumerate(xs)))
+
+
+def _linearly_implicit(model: NeuronModel) -> UpdatePlan:
+    f = _derivatives(model)
+    xs = [symbol(v) for v in f]
+    if len(xs) > 2:
+        raise Unsupported("implicit integration of a non-linear system of more than two "
+                          "variables is not available")
+    values = sympy.Matrix([f[x.name] for x in xs])
+    jacobian = values.jacobian(xs)
+    step = (sympy.eye(len(xs)) - DT * jacobian).LUsolve(DT * values)
+    return UpdatePlan("implicit", (), tuple((x.name, x + step[i]) for i, x in enumerate(xs)))
+
+
+def plan(model: NeuronModel, method: str | None = None) -> UpdatePlan:
+    """The update for `method` (or the model's, or the automatic choice). Unsupported if the
+    requested method cannot integrate the model."""
+    method = method or model.method
+    if not model.state:
+        return UpdatePlan(method or "none", (), ())
+    if method is None:
+        for candidate in (exact, exponential):
+            try:
+                return candidate(model)
+            except Unsupported:
+                continue
+        return explicit(model, "rk4")
+    if method in EXPLICIT:
+        return explicit(model, method)
+    return {"exponential": exponential, "exact": exact, "implicit": implicit}[method](model)

@@ -1,0 +1,159 @@
+"""SymPy -> Cython expressions: a C99 printer subclass plus rewrites and CSE."""
+from __future__ import annotations
+
+import keyword
+
+import sympy
+from sympy.codegen.rewriting import create_expand_pow_optimization, optimize
+from sympy.printing.c import C99CodePrinter
+
+from .methods import Phi1
+
+# Identifiers a user name must not become in the generated Cython/C.
+RESERVED = frozenset(keyword.kwlist) | frozenset("""
+    auto break case char const continue default do double else enum extern float for goto if
+    inline int long register restrict return short signed sizeof static struct switch typedef
+    union unsigned void volatile while bint cdef cpdef cimport ctypedef DEF IF ELIF ELSE
+    include nogil gil noexcept object print exec NULL True False None self cython
+    exp log sqrt fabs sin cos tan tanh sinh cosh pow fmax fmin floor ceil expm1 log1p fma
+    isnan isinf isfinite abs min max range len int32_t int64_t uint64_t uintptr_t size_t
+    Py_ssize_t memcpy malloc free M_E M_PI main errno
+""".split())
+
+_EXPAND_POW = (create_expand_pow_optimization(6),)
+
+
+def c_name(name: str) -> str:
+    """The C spelling of a user name: unchanged unless it is reserved or starts with '_'."""
+    if name in RESERVED or name.startswith("_"):
+        return "u" + name if name.startswith("_") else name + "_"
+    return name
+
+
+def internal_name(symbol: sympy.Symbol) -> str:
+    """Internal symbols ($k1_v, $active) print as _k1_v, _active: users cannot write '$'."""
+    return "_" + symbol.name[1:].replace("$", "_")
+
+
+class CythonPrinter(C99CodePrinter):
+    """Prints expressions as Cython: conditionals, boolean words, safe identifiers."""
+
+    printmethod = "_cython"
+
+    def __init__(self, names: dict[str, str] | None = None):
+        super().__init__({"strict": False})
+        self.names = names or {}
+
+    def _print_Symbol(self, expr):
+        if expr.name in self.names:
+            return self.names[expr.name]
+        if expr.name.startswith("$"):
+            return internal_name(expr)
+        return c_name(expr.name)
+
+    def _print_Float(self, expr):
+        value = float(expr)
+        text = repr(value)
+        return text if ("." in text or "e" in text or "n" in text) else text + ".0"
+
+    def _print_Rational(self, expr):
+        return self._print_Float(sympy.Float(expr))
+
+    def _print_Integer(self, expr):
+        return f"{int(expr)}.0"
+
+    def _print_NumberSymbol(self, expr):
+        return self._print_Float(sympy.Float(expr.evalf(20)))
+
+    _print_Exp1 = _print_Pi = _print_NumberSymbol
+
+    def _print_Pow(self, expr):
+        base, exponent = expr.as_base_exp()
+        if exponent.is_Integer and exponent < 0:
+            positive = sympy.Pow(base, -exponent, evaluate=False) if exponent != -1 else base
+            return f"(1.0/({self._print(optimize(positive, _EXPAND_POW))}))"
+        if exponent == sympy.Rational(1, 2):
+            return f"sqrt({self._print(base)})"
+        if exponent == sympy.Rational(-1, 2):
+            return f"(1.0/sqrt({self._print(base)}))"
+        if exponent.is_Integer and 0 < exponent <= 6:
+            return self._print(optimize(expr, _EXPAND_POW))
+        return f"pow({self._print(base)}, {self._print(exponent)})"
+
+    def _print_Mul(self, expr):
+        return super()._print_Mul(expr)
+
+    def _print_Piecewise(self, expr):
+        *pieces, last = expr.args
+        if last.cond != sympy.true:
+            raise ValueError("a conditional expression needs a final 'else' branch")
+        out = self._print(last.expr)
+        for value, condition in reversed(pieces):
+            out = f"({self._print(value)} if {self._print(condition)} else {out})"
+        return out
+
+    def _print_And(self, expr):
+        return "(" + " and ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Or(self, expr):
+        return "(" + " or ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Not(self, expr):
+        return f"(not {self._print(expr.args[0])})"
+
+    def _print_BooleanTrue(self, expr):
+        return "1"
+
+    def _print_BooleanFalse(self, expr):
+        return "0"
+
+    def _print_Relational(self, expr):
+        return f"({self._print(expr.lhs)} {expr.rel_op} {self._print(expr.rhs)})"
+
+    def _print_sign(self, expr):
+        x = self._print(expr.args[0])
+        return f"(<double>({x} > 0) - <double>({x} < 0))"
+
+    def _print_Phi1(self, expr):
+        return f"_eq_phi1({self._print(expr.args[0])})"
+
+    def _print_Heaviside(self, expr):
+        return f"(1.0 if {self._print(expr.args[0])} > 0 else 0.0)"
+
+
+def cse_statements(statements, updates, prefix: str = "_c"):
+    """Common-subexpression elimination over a list of (symbol, expr) statements and the
+    final (name, expr) updates. Returns (statements, updates) with new `$c*` locals."""
+    targets = [e for _, e in statements] + [e for _, e in updates]
+    if not targets:
+        return list(statements), list(updates)
+    symbols = sympy.numbered_symbols(prefix="$" + prefix.lstrip("_").lstrip("$"), real=True)
+    replacements, reduced = sympy.cse(targets, symbols=symbols, order="none")
+    new_statements = list(replacements)
+    reduced_statements = [(s, e) for (s, _), e in zip(statements, reduced[:len(statements)])]
+    reduced_updates = [(n, e) for (n, _), e in zip(updates, reduced[len(statements):])]
+    # Statements must come in dependency order: interleave replacements before their use.
+    ordered = _dependency_order(new_statements + reduced_statements)
+    return ordered, reduced_updates
+
+
+def _dependency_order(statements):
+    defined = {s for s, _ in statements}
+    done: set = set()
+    out = []
+    pending = list(statements)
+    while pending:
+        progressed = False
+        for item in list(pending):
+            needs = item[1].free_symbols & defined
+            if needs <= done:
+                out.append(item)
+                done.add(item[0])
+                pending.remove(item)
+                progressed = True
+        if not progressed:
+            raise RuntimeError("cyclic statements after CSE")
+    return out
+
+
+__all__ = ["CythonPrinter", "cse_statements", "c_name", "Phi1"]

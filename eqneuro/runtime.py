@@ -1,0 +1,332 @@
+"""Population (state and parameters as NumPy arrays) and Network (dt, t, run)."""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .codegen import Layout, monitor_buffer, parameter_pointer, state_pointer
+from .errors import SimulationError, did_you_mean
+from .evaluate import evaluate
+from .monitors import SpikeMonitor, StateMonitor
+from .neuron import Neuron
+from .printer import c_name
+
+
+def _address(array: np.ndarray) -> int:
+    return array.__array_interface__["data"][0]
+
+
+class Population:
+    """N neurons of one model. Parameters and variables are attributes: `pop.I`, `pop.v`.
+
+    A parameter holds one value for all neurons until it is given an array; state variables
+    are initialised from their `init` flags, with the parameters as they are at first use.
+    """
+
+    _counter = 0
+
+    def __init__(self, neuron: Neuron, n: int, name: str | None = None):
+        if not isinstance(neuron, Neuron):
+            raise TypeError(f"Population needs an eqneuro.Neuron, not {type(neuron).__name__}")
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"the number of neurons must be an integer, not {type(n).__name__}")
+        if n < 1:
+            raise ValueError(f"a population needs at least one neuron (got {n})")
+        if n >= 2 ** 31:
+            raise ValueError("a population holds at most 2**31 - 1 neurons")
+        Population._counter += 1
+        info = neuron.info
+        object.__setattr__(self, "_neuron", neuron)
+        object.__setattr__(self, "_n", int(n))
+        object.__setattr__(self, "name", name or f"{info.name}_{Population._counter}")
+        object.__setattr__(self, "_params", {p: value for p, value, _ in info.parameters})
+        object.__setattr__(self, "_shared", {p for p, _, shared in info.parameters if shared})
+        object.__setattr__(self, "_state", None)
+        object.__setattr__(self, "_refractory", np.zeros(int(n), dtype=np.int32))
+
+    # ---- attribute access -------------------------------------------------------------
+    @property
+    def neuron(self) -> Neuron:
+        return self._neuron
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def N(self) -> int:
+        return self._n
+
+    def _state_arrays(self) -> dict[str, np.ndarray]:
+        if self._state is None:
+            object.__setattr__(self, "_state", self._initial_state())
+        return self._state
+
+    def _initial_state(self) -> dict[str, np.ndarray]:
+        info = self._neuron.info
+        values: dict[str, object] = dict(self._params)
+        pending = dict(info.state)
+        state: dict[str, np.ndarray] = {}
+        from .evaluate import names_in
+        while pending:
+            for name, tree in list(pending.items()):
+                if names_in(tree) & set(pending):
+                    continue
+                with np.errstate(all="ignore"):
+                    value = np.asarray(evaluate(tree, values), dtype=np.float64)
+                array = np.empty(self._n, dtype=np.float64)
+                array[:] = np.broadcast_to(value, (self._n,))
+                state[name] = values[name] = array
+                del pending[name]
+        return {name: state[name] for name, _ in info.state}
+
+    def _recordable(self) -> tuple[str, ...]:
+        info = self._neuron.info
+        return tuple(n for n, _ in info.state) + tuple(n for n, _ in info.assignments)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        params = self.__dict__.get("_params", {})
+        if name in params:
+            value = params[name]
+            return value.copy() if isinstance(value, np.ndarray) else np.full(self._n, value)
+        info = self._neuron.info
+        if name in dict(info.state):
+            return self._state_arrays()[name]
+        derived = dict(info.assignments)
+        if name in derived:
+            return self._derived(name)
+        raise AttributeError(self._unknown(name))
+
+    def _derived(self, name: str) -> np.ndarray:
+        values: dict[str, object] = dict(self._params)
+        values.update(self._state_arrays())
+        values["t"] = 0.0
+        values.update({"t": self.__dict__.get("_t", 0.0)})
+        for assigned, tree in self._neuron.info.assignments:
+            with np.errstate(all="ignore"):
+                values[assigned] = evaluate(tree, values)
+            if assigned == name:
+                break
+        out = np.empty(self._n)
+        out[:] = np.broadcast_to(np.asarray(values[name], dtype=float), (self._n,))
+        return out
+
+    def _unknown(self, name: str) -> str:
+        known = list(self._params) + list(self._recordable())
+        hint = did_you_mean(name, known)
+        return (f"{self._neuron.name} has no parameter or variable '{name}'"
+                + (f"; {hint}" if hint else f" (known: {', '.join(known)})"))
+
+    def __setattr__(self, name: str, value) -> None:
+        if name.startswith("_") or name == "name":
+            object.__setattr__(self, name, value)
+            return
+        if name in self._params:
+            self._params[name] = self._parameter_value(name, value)
+            return
+        info = self._neuron.info
+        if name in dict(info.state):
+            self._state_arrays()[name][:] = self._array(name, value)
+            return
+        if name in dict(info.assignments):
+            raise AttributeError(f"'{name}' is a derived variable of {self._neuron.name}: it "
+                                 "follows the state and cannot be set")
+        raise AttributeError(self._unknown(name))
+
+    def _array(self, name: str, value) -> np.ndarray:
+        if isinstance(value, (str, bytes)) or value is None:
+            raise TypeError(f"{name} must be a number or an array of numbers")
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a number or an array of numbers, "
+                            f"not {type(value).__name__}") from None
+        if array.ndim == 0:
+            return np.full(self._n, float(array))
+        if array.shape != (self._n,):
+            raise ValueError(f"{name} needs one value per neuron: length {self._n}, "
+                             f"got shape {array.shape}")
+        return array
+
+    def _parameter_value(self, name: str, value):
+        array = self._array(name, value)
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"parameter {name} must be finite")
+        if np.ndim(value) == 0:
+            return float(array[0])
+        if name in self._shared:
+            if np.all(array == array[0]):
+                return float(array[0])
+            raise ValueError(f"parameter {name} is shared by the whole population; "
+                             "give it a single value")
+        return np.ascontiguousarray(array)
+
+    def layout(self, monitors=()) -> Layout:
+        arrays = tuple(n for n, v in self._params.items() if isinstance(v, np.ndarray))
+        return Layout(arrays, tuple(m.variables for m in monitors))
+
+    def __repr__(self) -> str:
+        varying = [n for n, v in self._params.items() if isinstance(v, np.ndarray)]
+        return (f"<Population {self.name}: {self._n} x {self._neuron.name} "
+                f"(method {self._neuron.method})"
+                + (f", per-neuron: {', '.join(varying)}" if varying else "") + ">")
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{n}</td><td>{'per neuron: ' + f'{v.min():g} .. {v.max():g}' if isinstance(v, np.ndarray) else f'{v:g}'}</td></tr>"
+            for n, v in self._params.items())
+        return (f"<b>Population {self.name}</b>: {self._n} neurons, model "
+                f"{self._neuron.name}, method {self._neuron.method}<table>{rows}</table>")
+
+
+class Network:
+    """Populations and monitors simulated together with one time step `dt` (ms)."""
+
+    def __init__(self, *objects, dt: float = 0.1):
+        if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not dt > 0 \
+                or not math.isfinite(dt):
+            raise ValueError(f"dt must be a positive number of ms, not {dt!r}")
+        self.dt = float(dt)
+        self.populations: list[Population] = []
+        self.monitors: list = []
+        for obj in objects:
+            if isinstance(obj, Population):
+                if obj not in self.populations:
+                    self.populations.append(obj)
+            elif isinstance(obj, (SpikeMonitor, StateMonitor)):
+                self.monitors.append(obj)
+            else:
+                raise TypeError(f"Network takes Populations and monitors, not "
+                                f"{type(obj).__name__}")
+        for monitor in self.monitors:
+            if monitor.population not in self.populations:
+                raise ValueError(f"{monitor!r} records {monitor.population.name}, which is not "
+                                 "in this Network; add the population too")
+            if isinstance(monitor, SpikeMonitor) and not monitor.population.neuron.info.has_spike:
+                raise ValueError(f"{monitor.population.neuron.name} has no spike condition; "
+                                 "a SpikeMonitor would record nothing")
+            if isinstance(monitor, StateMonitor):
+                monitor._every(self.dt)
+        self._step = 0
+        self.build_seconds = 0.0
+        self.cache_hits = 0
+        for population in self.populations:
+            self._kernel(population)
+
+    @property
+    def t(self) -> float:
+        """Simulated time in ms."""
+        return self._step * self.dt
+
+    def _monitors_of(self, population, kind):
+        return [m for m in self.monitors if isinstance(m, kind) and m.population is population]
+
+    def _kernel(self, population):
+        result = population.neuron.kernel(
+            population.layout(self._monitors_of(population, StateMonitor)))
+        self.build_seconds += result.seconds
+        self.cache_hits += result.cache_hit
+        return result.module
+
+    def run(self, duration: float) -> None:
+        """Advance every population by `duration` ms, continuing from `net.t`."""
+        if isinstance(duration, bool) or not isinstance(duration, numbers.Real) \
+                or not math.isfinite(duration) or duration < 0:
+            raise ValueError(f"duration must be a non-negative number of ms, not {duration!r}")
+        steps = int(round(duration / self.dt))
+        if abs(steps * self.dt - duration) > 1e-6 * self.dt:
+            raise ValueError(f"duration {duration} ms is not a multiple of dt = {self.dt} ms")
+        for population in self.populations:
+            _Run(self, population, self._kernel(population), steps).execute()
+        self._step += steps
+
+
+class _Run:
+    """One population advanced by `steps` steps, in calls to its kernel."""
+
+    def __init__(self, network: Network, population: Population, kernel, steps: int):
+        self.net, self.pop, self.kernel, self.steps = network, population, kernel, steps
+        self.spike_monitors = network._monitors_of(population, SpikeMonitor)
+        self.state_monitors = network._monitors_of(population, StateMonitor)
+        n = len(population)
+        self.capacity = max(2 * n, 1 << 16) if self.spike_monitors else 1 << 62
+        size = self.capacity if self.spike_monitors else 1
+        self.spike_index = np.zeros(size, dtype=np.int32)
+        self.spike_step = np.zeros(size, dtype=np.int64)
+        self.spike_count = np.zeros(1, dtype=np.int64)
+        self.error = np.full(3, -1, dtype=np.int64)
+
+    def execute(self) -> None:
+        done = 0
+        step0 = self.net._step
+        while done < self.steps:
+            remaining = self.steps - done
+            buffers, samples, counts, every = self._monitor_buffers(step0 + done, remaining)
+            args = self._arguments(step0 + done, remaining, buffers, counts, every)
+            advanced = self.kernel.run(*[args[name] for name in self.kernel.ARGUMENTS])
+            self._flush(buffers, samples, counts, step0 + done, advanced, every)
+            done += advanced
+            if self.error[0] >= 0:
+                self.net._step = step0   # the caller adds nothing; report where we stopped
+                self.net._step = step0 + done
+                raise self._blow_up()
+
+    def _monitor_buffers(self, start: int, steps: int):
+        buffers, samples, counts, every = [], [], [], []
+        for monitor in self.state_monitors:
+            k = monitor._every(self.net.dt)
+            first = -(-start // k) * k
+            sample_steps = np.arange(first, start + steps, k, dtype=np.int64)
+            buffers.append({v: np.zeros((len(sample_steps), len(monitor.indices)))
+                            for v in monitor.variables})
+            samples.append(sample_steps)
+            counts.append(np.zeros(1, dtype=np.int64))
+            every.append(k)
+        return buffers, samples, counts, every
+
+    def _arguments(self, start, steps, buffers, counts, every) -> dict[str, object]:
+        pop = self.pop
+        args: dict[str, object] = {
+            "_n": len(pop), "_nsteps": steps, "_step0": start, "_dt": self.net.dt,
+            "_ref": _address(pop._refractory), "_record_spikes": int(bool(self.spike_monitors)),
+            "_spike_index": _address(self.spike_index), "_spike_step": _address(self.spike_step),
+            "_spike_count": _address(self.spike_count), "_spike_capacity": self.capacity,
+            "_err": _address(self.error)}
+        for name, array in pop._state_arrays().items():
+            args[state_pointer(c_name(name))] = _address(array)
+        for name, value in pop._params.items():
+            if isinstance(value, np.ndarray):
+                args[parameter_pointer(c_name(name))] = _address(value)
+            else:
+                args[c_name(name)] = value
+        for k, monitor in enumerate(self.state_monitors):
+            args[f"_m{k}_idx"] = _address(monitor.indices)
+            args[f"_m{k}_n"] = len(monitor.indices)
+            args[f"_m{k}_every"] = every[k]
+            args[f"_m{k}_count"] = _address(counts[k])
+            for variable, buffer in buffers[k].items():
+                args[monitor_buffer(k, c_name(variable))] = _address(buffer)
+        return args
+
+    def _flush(self, buffers, samples, counts, start, advanced, every) -> None:
+        count = int(self.spike_count[0])
+        for monitor in self.spike_monitors:
+            monitor._append(self.spike_index[:count], self.spike_step[:count], self.net.dt)
+        self.spike_count[0] = 0
+        for k, monitor in enumerate(self.state_monitors):
+            taken = int(counts[k][0])
+            monitor._append({v: b[:taken] for v, b in buffers[k].items()},
+                            samples[k][:taken], self.net.dt)
+
+    def _blow_up(self) -> SimulationError:
+        step, neuron, variable = (int(x) for x in self.error)
+        name = self.pop.neuron.variables[variable]
+        value = self.pop._state_arrays()[name][neuron]
+        return SimulationError(
+            f"{self.pop.name}: {name} of neuron {neuron} became {value} at t = "
+            f"{(step + 1) * self.net.dt:g} ms ({self.pop.neuron.method}, dt = {self.net.dt} ms). "
+            "The simulation stopped there; try a smaller dt or another method "
+            "(e.g. method='rk4' or 'exponential').")
