@@ -25,6 +25,8 @@ def to_tree(expr) -> tuple:
         return ("num", float(expr))
     if expr in (sympy.true, sympy.false):
         return ("num", 1.0 if expr == sympy.true else 0.0)
+    if isinstance(expr, sympy.Piecewise):
+        return ("piecewise",) + tuple(to_tree(v) for pair in expr.args for v in pair)
     children = tuple(to_tree(a) for a in expr.args)
     if expr.is_Add:
         return ("add",) + children
@@ -32,8 +34,6 @@ def to_tree(expr) -> tuple:
         return ("mul",) + children
     if expr.is_Pow:
         return ("pow",) + children
-    if isinstance(expr, sympy.Piecewise):
-        return ("piecewise",) + tuple(to_tree(v) for pair in expr.args for v in pair)
     if isinstance(expr, sympy.Max):
         return ("max",) + children
     if isinstance(expr, sympy.Min):
