@@ -21,6 +21,28 @@ def analyse_file(model_file: ast.ModelFile) -> tuple[NeuronModel, ...]:
     return tuple(analyse_neuron(model_file, decl) for decl in model_file.neurons)
 
 
+def check_variants(model_file: ast.ModelFile) -> None:
+    """Every `extends` in the file names a neuron of the file, without cycles (cheap: no SymPy)."""
+    by_name = {d.name: d for d in model_file.neurons if d.name}
+    checks.no_duplicate_names(model_file.source, ((d.name, d.span) for d in model_file.neurons
+                                                  if d.name), "neuron")
+    for decl in model_file.neurons:
+        seen: tuple[str, ...] = ()
+        current = decl
+        while current.base is not None:
+            base = by_name.get(current.base.name)
+            if base is None:
+                checks.fail(model_file.source, current.base.span,
+                            f"unknown neuron '{current.base.name}' to extend",
+                            did_you_mean(current.base.name, by_name, "neurons in this file"))
+            if base.name in seen + (current.name,):
+                checks.fail(model_file.source, current.base.span,
+                            f"circular variants: '{current.name}' extends itself through "
+                            f"'{base.name}'")
+            seen += (current.name,)
+            current = base
+
+
 def find_neuron(model_file: ast.ModelFile, name: str | None) -> ast.NeuronDecl:
     decls = model_file.neurons
     if name is None:

@@ -159,7 +159,7 @@ class _Analysed:
 
 @functools.lru_cache(maxsize=256)
 def _analyse(source: Source, selected: str | None, name: str | None, method: str | None):
-    from .analysis import METHOD_NAMES, analyse_neuron, find_neuron
+    from .analysis import METHOD_NAMES, analyse_neuron, check_variants, find_neuron
     from .errors import did_you_mean
     from .evaluate import to_tree
     from .methods import Unsupported, plan
@@ -171,6 +171,7 @@ def _analyse(source: Source, selected: str | None, name: str | None, method: str
                          + (did_you_mean(method, METHOD_NAMES) or "")
                          + f" (methods: {', '.join(METHOD_NAMES)})")
     tree = to_ast(source)
+    check_variants(tree)
     decl = find_neuron(tree, selected)
     model = analyse_neuron(tree, decl, default_name=name or "Neuron")
     numeric = regularise(model)

@@ -58,8 +58,8 @@ def _parser() -> Lark:
 
 
 def normalise(text: str) -> str:
-    """Dedent a model text given as a whole and make sure it ends with a newline."""
-    text = textwrap.dedent(text.expandtabs(4)).strip("\n")
+    """Dedent a model text given as a whole and end it with one newline (line numbers kept)."""
+    text = textwrap.dedent(text.expandtabs(4)).rstrip()
     return text + "\n"
 
 
@@ -178,7 +178,14 @@ _EXAMPLES = {
 
 @functools.cache
 def _compiled_examples():
-    return {label: examples for label, examples in _EXAMPLES.items()}
+    """Each example at top level, inside `neuron X:` and inside a variant, as a first or a
+    later section: Lark compares the parser's stack depth too."""
+    def contexts(example: str):
+        texts = [example, "method: euler\n" + example]
+        return texts + [head + textwrap.indent(text, "    ") for text in texts
+                        for head in ("neuron X:\n", "neuron X extends Y:\n")]
+    return {label: [c for example in examples for c in contexts(example)]
+            for label, examples in _EXAMPLES.items()}
 
 
 def _label(error: UnexpectedInput) -> str | None:
