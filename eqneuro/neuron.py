@@ -26,8 +26,8 @@ class RuntimeInfo:
 
 
 def _section_text(kind: str, value) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{kind}: {value!r}\n"
+    if kind == "refractory" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{kind}: {float(value)!r}\n"
     if not isinstance(value, str):
         raise TypeError(f"Neuron({kind}=...) must be a string"
                         + (" or a number" if kind == "refractory" else "")

@@ -118,7 +118,9 @@ def _syntax_error(source: Source, error: UnexpectedInput) -> ModelError:
                           did_you_mean(str(token), SECTIONS, "sections") or
                           "sections are " + ", ".join(SECTIONS))
     if token is not None and token.type == "_INDENT":
-        return ModelError("unexpected indentation", source, Span(line, column),
+        indent = len(str(token).rsplit("\n", 1)[-1]) if str(token) else 0
+        return ModelError("unexpected indentation", source,
+                          Span(token.end_line or line, indent + 1),
                           "only the lines of a section are indented under its header")
     message = label or f"unexpected {shown}"
     return ModelError(message, source, span, _expected_hint(expected))

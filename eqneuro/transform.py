@@ -58,6 +58,18 @@ def _logical(op: str, meta, *parts: ast.Expr) -> ast.Expr:
     return _join(builders[op](*[p.value for p in parts]), meta, *parts)
 
 
+def _constant_power(a: ast.Expr, b: ast.Expr, meta) -> sympy.Expr:
+    """A power of two numbers, folded in floating point (SymPy would expand 9^9^9 exactly)."""
+    try:
+        value = float(a.value) ** float(b.value)
+    except (OverflowError, ZeroDivisionError):
+        value = float("inf")
+    if isinstance(value, complex) or value != value or abs(value) == float("inf"):
+        raise TransformFailure("this power of two numbers is not a finite real number",
+                               span_of(meta))
+    return sympy.Float(value)
+
+
 @v_args(inline=True, meta=True)
 class ToAST(Transformer):
     """One short method per grammar alias; expressions become ast.Expr with SymPy values."""
@@ -98,6 +110,11 @@ class ToAST(Transformer):
         return _arithmetic("/", meta, a, b)
 
     def pow(self, meta, a, _op, b):
+        if a.value.is_Number and b.value.is_Number:
+            return _join(_constant_power(a, b, meta), meta, a, b)
+        if b.value.is_Number and abs(b.value) > 1000:
+            raise TransformFailure("the exponent is too large", b.span,
+                                   "exponents of variables are limited to 1000")
         return _arithmetic("^", meta, a, b)
 
     def neg(self, meta, a):

@@ -1,0 +1,304 @@
+"""The `eqneuro` command: run a model, check a model file, list the shipped models.
+
+Exit codes: 0 success, 1 an invalid model or a failed build or simulation, 2 bad options.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+_NEURON_HEADER = re.compile(r"^neuron\s+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+DEFAULT_RECORDED = 5        # neurons recorded by --record unless --record-neurons is given
+
+
+class OptionError(Exception):
+    """A bad command-line option: reported as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage dump) and exit code 2."""
+
+    def error(self, message):
+        raise OptionError(f"{message} (see '{self.prog} --help')")
+
+
+# ---- option values --------------------------------------------------------------------
+
+def _number(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise OptionError(f"{what}: '{text}' is not a number") from None
+    if not math.isfinite(value):
+        raise OptionError(f"{what}: '{text}' is not a finite number")
+    return value
+
+
+def parse_setting(text: str, n: int) -> tuple[str, float | np.ndarray]:
+    """`NAME=VALUE` -> (name, value); `NAME=A:B` spreads A..B over the n neurons."""
+    name, equals, value = text.partition("=")
+    name, value = name.strip(), value.strip()
+    if not equals or not name.isidentifier() or not value:
+        raise OptionError(f"--set '{text}': expected NAME=VALUE or NAME=START:STOP")
+    if ":" not in value:
+        return name, _number(value, f"--set {name}")
+    parts = value.split(":")
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        raise OptionError(f"--set {name}={value}: a range is START:STOP, e.g. {name}=0:4")
+    start, stop = (_number(p, f"--set {name}") for p in parts)
+    return name, np.linspace(start, stop, n)
+
+
+def record_indices(text: str | None, n: int) -> np.ndarray:
+    """Neurons to record: `--record-neurons 0,5,9`, else up to 5 spread over the population."""
+    if text is None:
+        return np.unique(np.linspace(0, n - 1, min(DEFAULT_RECORDED, n)).round().astype(int))
+    try:
+        indices = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise OptionError(f"--record-neurons '{text}': expected indices such as 0,10,20") \
+            from None
+    bad = [i for i in indices if not 0 <= i < n]
+    if bad:
+        raise OptionError(f"--record-neurons: {bad[0]} is not a neuron index (0..{n - 1})")
+    return np.asarray(indices)
+
+
+# ---- commands -------------------------------------------------------------------------
+
+def _check_method(method: str | None) -> None:
+    from .analysis import METHOD_NAMES
+    from .errors import did_you_mean
+
+    if method is not None and method not in METHOD_NAMES:
+        hint = did_you_mean(method, METHOD_NAMES)
+        raise OptionError(f"unknown method '{method}'" + (f"; {hint}" if hint else "")
+                          + f" (methods: {', '.join(METHOD_NAMES)})")
+
+
+def _load(model: str, method: str | None):
+    import eqneuro as eq
+
+    _check_method(method)
+    try:
+        return eq.load(model, method=method)
+    except eq.ModelError:
+        raise
+    except (ValueError, FileNotFoundError) as why:
+        raise OptionError(str(why)) from None
+
+
+def _apply_settings(population, settings) -> None:
+    neuron = population.neuron
+    settable = list(neuron.parameters) + list(neuron.variables)
+    for name, value in settings:
+        if name not in settable:
+            from .errors import did_you_mean
+            hint = did_you_mean(name, settable)
+            raise OptionError(f"--set {name}: {neuron.name} has no parameter or state variable "
+                              f"'{name}'" + (f"; {hint}" if hint else
+                                             f" (known: {', '.join(settable)})"))
+        try:
+            setattr(population, name, value)
+        except (ValueError, TypeError) as why:
+            raise OptionError(f"--set {name}: {why}") from None
+
+
+def _state_monitor(population, args):
+    import eqneuro as eq
+
+    names = [v.strip() for v in args.record.split(",")] if args.record else []
+    if not names and args.plot:
+        names = [population.neuron.variables[0]]     # a plot shows the first variable
+    if not names:
+        return None
+    indices = record_indices(args.record_neurons, len(population))
+    try:
+        return eq.StateMonitor(population, names, record=indices)
+    except (ValueError, TypeError) as why:
+        raise OptionError(f"--record: {why}") from None
+
+
+def _check_plot_file(path: str) -> None:
+    from matplotlib.figure import Figure
+
+    suffix = Path(path).suffix.lstrip(".").lower()
+    formats = Figure().canvas.get_supported_filetypes()
+    if suffix not in formats:
+        raise OptionError(f"--plot {path}: unknown image format '{suffix}' "
+                          f"(use one of: {', '.join(sorted(formats))})")
+    if not Path(path).resolve().parent.is_dir():
+        raise OptionError(f"--plot {path}: the folder {Path(path).parent} does not exist")
+
+
+def _run_network(network, duration: float, quiet: bool) -> None:
+    import inspect
+    if "progress" in inspect.signature(network.run).parameters:   # when the runtime has bars
+        network.run(duration, progress=not quiet)
+    else:
+        network.run(duration)
+
+
+def command_run(args) -> int:
+    import eqneuro as eq
+
+    if args.n < 1:
+        raise OptionError(f"--n must be at least 1, not {args.n}")
+    if not args.duration > 0 or not args.dt > 0:
+        raise OptionError("--duration and --dt must be positive numbers of ms")
+    steps = round(args.duration / args.dt)
+    if abs(steps * args.dt - args.duration) > 1e-6 * args.dt:
+        raise OptionError(f"--duration {args.duration:g} is not a multiple of --dt {args.dt:g}")
+    settings = [parse_setting(text, args.n) for text in args.set]
+    if args.plot:
+        _check_plot_file(args.plot)
+    if args.seed is not None:
+        np.random.seed(args.seed)
+    neuron = _load(args.model, args.method)
+    population = eq.Population(neuron, args.n)
+    _apply_settings(population, settings)
+    spikes = eq.SpikeMonitor(population) if neuron.info.has_spike else None
+    trace = _state_monitor(population, args)
+    network = eq.Network(population, *[m for m in (spikes, trace) if m is not None],
+                         dt=args.dt)
+    started = time.perf_counter()
+    _run_network(network, args.duration, args.quiet)
+    simulated = time.perf_counter() - started
+    if args.plot:
+        from .plot import overview
+        overview(spikes, trace, args.duration, title=f"{neuron.name} ({neuron.method}), "
+                 f"N = {args.n}").savefig(args.plot, dpi=120)
+    if not args.quiet:
+        print(run_summary(args, neuron, network, spikes, simulated))
+    return 0
+
+
+def run_summary(args, neuron, network, spikes, simulated: float) -> str:
+    """The lines printed after `eqneuro run`."""
+    cache = "cache hit" if network.cache_hits == len(network.populations) else "compiled"
+    rows = [("model", f"{neuron.name} ({args.model})"), ("method", neuron.method),
+            ("neurons", f"{args.n}"),
+            ("duration", f"{args.duration:g} ms (dt = {args.dt:g} ms)")]
+    if spikes is None:
+        rows.append(("spikes", "none (the model has no spike condition)"))
+    else:
+        rate = spikes.num_spikes / (args.n * args.duration * 1e-3)
+        rows += [("spikes", f"{spikes.num_spikes}"), ("mean rate", f"{rate:.3g} Hz")]
+    rows += [("build", f"{network.build_seconds:.2f} s ({cache})"),
+             ("simulation", f"{simulated:.3f} s")]
+    if args.plot:
+        rows.append(("plot", args.plot))
+    return "\n".join(f"{key:<11}{value}" for key, value in rows)
+
+
+def command_check(args) -> int:
+    import eqneuro as eq
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise OptionError(f"no model file {path}")
+    _check_method(args.method)
+    text = path.read_text(encoding="utf-8")
+    names = _NEURON_HEADER.findall(text) or [None]
+    errors: list[str] = []
+    for name in names:
+        try:
+            neuron = eq.Neuron(text, name=name, file=str(path), method=args.method)
+        except eq.ModelError as error:
+            if str(error) not in errors:
+                errors.append(str(error))
+            continue
+        if errors:
+            continue
+        requested = neuron.model.method or args.method
+        print(neuron)
+        print(f"  -> method: {neuron.method}"
+              + (" (as requested)" if requested else " (chosen automatically)") + "\n")
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        return 1
+    print(f"{path}: {len(names)} model(s) OK")
+    return 0
+
+
+def command_list(args) -> int:
+    import eqneuro as eq
+    from .resources import resource_dir
+
+    models = eq.shipped_models()
+    width = max((len(name) for name in models), default=0) + 2
+    for name, neurons in models.items():
+        description = first_comment(resource_dir("models") / f"{name}.eqn")
+        variants = ", ".join(f"{name}.{v.lower()}" for v in neurons[1:]) or "-"
+        print(f"{name:<{width}}{neurons[0] if neurons else ''}  variants: {variants}"
+              + (f"  # {description}" if description else ""))
+    return 0
+
+
+def first_comment(path: Path) -> str:
+    """The text of the first `#` comment line of a file ('' if there is none)."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("#"):
+            return line.strip().lstrip("#").strip().rstrip(":")
+    return ""
+
+
+# ---- the parser -----------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="eqneuro", description="Neuron models written as text equations.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                     metavar="{run,check,list}")
+    run = commands.add_parser("run", help="simulate a shipped model or a .eqn file",
+                              description="Simulate N neurons of a model and summarise.")
+    run.add_argument("model", help="shipped name (lif, izhikevich.chattering) or a .eqn path")
+    run.add_argument("-n", "--n", type=int, default=100, help="number of neurons (100)")
+    run.add_argument("--duration", type=float, default=1000.0, help="ms (1000)")
+    run.add_argument("--dt", type=float, default=0.1, help="time step in ms (0.1)")
+    run.add_argument("--method", help="integration method (default: the model's choice)")
+    run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="a parameter or initial value: a number, or START:STOP spread "
+                          "over the neurons (I=0:4); repeatable")
+    run.add_argument("--record", metavar="VAR[,VAR]", help="variables to record and plot")
+    run.add_argument("--record-neurons", metavar="I[,I]",
+                     help=f"neurons to record (default: {DEFAULT_RECORDED} spread out)")
+    run.add_argument("--plot", metavar="FILE.png", help="save raster, traces and rate")
+    run.add_argument("--seed", type=int, help="seed for random numbers")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    run.set_defaults(handler=command_run)
+    check = commands.add_parser("check", help="validate a model file and show its equations",
+                                description="Check every neuron of a model file.")
+    check.add_argument("file", help="a .eqn model file")
+    check.add_argument("--method", help="check with this integration method")
+    check.set_defaults(handler=command_check)
+    listing = commands.add_parser("list", help="list the shipped models and variants")
+    listing.set_defaults(handler=command_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `eqneuro` and `python -m eqneuro`; returns the exit code."""
+    from .errors import BuildError, ModelError, SimulationError
+
+    try:
+        args = build_parser().parse_args(argv)
+        return args.handler(args)
+    except OptionError as why:
+        print(f"eqneuro: error: {why}", file=sys.stderr)
+        return 2
+    except ModelError as why:
+        print(why, file=sys.stderr)
+        return 1
+    except (BuildError, SimulationError) as why:
+        print(f"eqneuro: {type(why).__name__}: {why}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("eqneuro: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,118 @@
+"""Plots of recorded activity: spike raster, state traces, population rate, f-I curve.
+
+matplotlib is imported only when something is drawn. With `ax=None` a function draws into
+pyplot's current Axes; pass an Axes (e.g. of a `matplotlib.figure.Figure`) to keep pyplot
+out of it. Every function returns the Axes it drew into.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .rates import population_rate, smooth_rate
+
+_MANY_POINTS = 20_000     # beyond this a raster is rasterised inside vector files
+
+
+def _axes(ax):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+    return plt.gca()
+
+
+def raster(spikes, ax=None, *, duration: float | None = None, **scatter_options):
+    """Spike raster of a SpikeMonitor: one dot per spike, time (ms) against neuron index."""
+    ax = _axes(ax)
+    t, i = spikes.t, spikes.i
+    options = dict(s=4.0, c="k", marker=".", linewidths=0, rasterized=len(t) > _MANY_POINTS)
+    options.update(scatter_options)
+    ax.scatter(t, i, **options)
+    ax.set_ylim(-0.5, len(spikes.population) - 0.5)
+    if duration is not None:
+        ax.set_xlim(0.0, duration)
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("neuron")
+    return ax
+
+
+def traces(state_monitor, variable: str | None = None, ax=None, **plot_options):
+    """One line per recorded neuron of `variable` (default: the first recorded) over time."""
+    ax = _axes(ax)
+    variable = variable or state_monitor.variables[0]
+    if variable not in state_monitor.variables:
+        raise ValueError(f"the StateMonitor records {', '.join(state_monitor.variables)}; "
+                         f"not '{variable}'")
+    lines = ax.plot(state_monitor.t, getattr(state_monitor, variable),
+                    **{"linewidth": 1.0, **plot_options})
+    for line, index in zip(lines, state_monitor.indices):
+        line.set_label(f"neuron {index}")
+    if 1 < len(lines) <= 8:
+        ax.legend(fontsize="small", loc="upper right", frameon=False)
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel(variable)
+    return ax
+
+
+def rate(spikes, bin: float = 1.0, smooth: float | None = 5.0, ax=None, *,
+         duration: float | None = None, color: str = "C0"):
+    """Population firing rate (Hz): a histogram of `bin` ms and its Gaussian smoothing.
+
+    `smooth` is the kernel's standard deviation in ms (None or 0: no curve). Without
+    `duration` the time axis ends at the last spike, rounded up to a bin.
+    """
+    ax = _axes(ax)
+    if duration is None:
+        last = float(spikes.t.max()) if len(spikes.t) else bin
+        duration = max(1, math.ceil(last / bin - 1e-9)) * bin
+    centres, rates = population_rate(spikes, bin, duration)
+    edges = np.append(0.0, np.minimum(centres + 0.5 * bin, duration))
+    ax.stairs(rates, edges, fill=True, color=color, alpha=0.35, label=f"{bin:g} ms bins")
+    if smooth:
+        ax.plot(centres, smooth_rate(rates, bin, smooth), color=color, linewidth=1.5,
+                label=f"Gaussian, σ = {smooth:g} ms")
+        ax.legend(fontsize="small", loc="upper right", frameon=False)
+    ax.set_xlim(0.0, duration)
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("rate (Hz)")
+    return ax
+
+
+def fi_curve(currents, rates, ax=None, *, current: str = "I", **plot_options):
+    """Firing rate (Hz) against input current, e.g. `fi_curve(*eqneuro.fi_curve(lif, I))`."""
+    ax = _axes(ax)
+    ax.plot(currents, rates, **{"marker": "o", "markersize": 3.0, **plot_options})
+    ax.set_xlabel(f"input current {current}")
+    ax.set_ylabel("firing rate (Hz)")
+    return ax
+
+
+def overview(spikes=None, state_monitor=None, duration: float | None = None,
+             bin: float = 1.0, smooth: float | None = 5.0, title: str | None = None):
+    """A Figure with whichever apply: raster, one trace panel per recorded variable, rate."""
+    from matplotlib.figure import Figure
+
+    panels = []
+    if spikes is not None:
+        panels.append((2.0, lambda ax: raster(spikes, ax, duration=duration)))
+    if state_monitor is not None:
+        for variable in state_monitor.variables:
+            panels.append((1.3, lambda ax, v=variable: traces(state_monitor, v, ax)))
+    if spikes is not None:
+        panels.append((1.2, lambda ax: rate(spikes, bin, smooth, ax, duration=duration)))
+    if not panels:
+        raise ValueError("overview needs a SpikeMonitor or a StateMonitor")
+    heights = [height for height, _ in panels]
+    figure = Figure(figsize=(8.0, 1.0 + 1.6 * sum(heights)), layout="constrained")
+    axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False,
+                           gridspec_kw={"height_ratios": heights})[:, 0]
+    for ax, (_, draw) in zip(axes, panels):
+        draw(ax)
+    for ax in axes[:-1]:
+        ax.set_xlabel("")
+    if duration is not None:
+        axes[-1].set_xlim(0.0, duration)
+    if title:
+        figure.suptitle(title)
+    return figure

@@ -1,0 +1,100 @@
+"""Grammar stage: text -> Lark tree."""
+import pytest
+from lark import Tree
+
+from eqneuro.errors import ModelError, Source
+from eqneuro.parser import normalise, parse
+
+
+def tree(text: str) -> Tree:
+    return parse(Source(normalise(text)))
+
+
+def first_expression(text: str) -> Tree:
+    """The right-hand side of the first equation of an `equations:` one-liner."""
+    equation = next(tree(f"equations: x = {text}").find_data("equation"))
+    return equation.children[1]
+
+
+def shape(node) -> object:
+    if isinstance(node, Tree):
+        return (node.data, *[shape(c) for c in node.children])
+    return str(node)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a + b * c", ("add", ("name", "a"), ("mul", ("name", "b"), ("name", "c")))),
+    ("(a + b) * c", ("mul", ("add", ("name", "a"), ("name", "b")), ("name", "c"))),
+    ("-a^2", ("neg", ("pow", ("name", "a"), "^", ("number", "2")))),
+    ("a ** b ** c", ("pow", ("name", "a"), "**", ("pow", ("name", "b"), "**", ("name", "c")))),
+    ("a - b - c", ("sub", ("sub", ("name", "a"), ("name", "b")), ("name", "c"))),
+    ("a / b / c", ("div", ("div", ("name", "a"), ("name", "b")), ("name", "c"))),
+    ("1 if a > 0 else 2", ("ifelse", ("number", "1"), ("compare", ("name", "a"), ">",
+                                                       ("number", "0")), ("number", "2"))),
+    ("1 if a > 0 and not b <= 1 or c == 2 else 0",
+     ("ifelse", ("number", "1"),
+      ("or_", ("and_", ("compare", ("name", "a"), ">", ("number", "0")),
+               ("not_", ("compare", ("name", "b"), "<=", ("number", "1")))),
+       ("compare", ("name", "c"), "==", ("number", "2"))), ("number", "0"))),
+    ("max(a, 1e-3)", ("call", "max", ("call_args", ("name", "a"), ("number", "1e-3")))),
+    ("f()", ("call", "f")),
+    ("tau * dv/dt", ("mul", ("name", "tau"), ("derivative", "dv/dt"))),
+    ("dv / dt", ("derivative", "dv / dt")),
+    (".5e+2", ("number", ".5e+2")),
+])
+def test_expression_trees(text, expected):
+    assert shape(first_expression(text)) == expected
+
+
+def test_full_model_file_structure():
+    parsed = tree("""
+        # a comment line
+        neuron LIF:   # trailing comment
+            parameters:
+                C = 1.0 : shared
+                I = 0.0
+            equations:
+                C * dv/dt = -v + I : init = -70.0, min = -90
+                r = pos(v); s = 2*r
+            functions:
+                f(x, y) = x*y
+            spike: v > -50
+            reset:
+                v = -70
+                u += 2; w *= 0.5
+            refractory: 2.0
+            method: rk4
+
+        neuron Fast extends LIF:
+            parameters: C = 0.5
+    """)
+    neurons = list(parsed.find_data("neuron"))
+    assert [str(n.children[0]) for n in neurons] == ["LIF", "Fast"]
+    kinds = [c.data for c in neurons[0].children[1:]]
+    assert kinds == ["parameters", "equations", "functions", "spike", "reset", "refractory",
+                     "method"]
+    ops = [str(s.children[1]) for s in parsed.find_data("reset_stmt")]
+    assert ops == ["=", "+=", "*="]
+    assert len(list(parsed.find_data("equation"))) == 3
+    assert str(next(neurons[1].find_data("extends")).children[0]) == "LIF"
+
+
+def test_sections_without_neuron_header():
+    parsed = tree("parameters: tau = 10\nequations: tau*dv/dt + v = 1\n")
+    assert parsed.children[0].data == "body"
+
+
+def test_one_line_sections_with_semicolons():
+    parsed = tree("parameters: a = 1; b = 2; c = 3\nequations: dv/dt = -v\n")
+    assert len(list(parsed.find_data("param"))) == 3
+
+
+def test_backslash_continues_a_line():
+    parsed = tree("equations:\n    dv/dt = 1 + \\\n        2 - v\n")
+    assert len(list(parsed.find_data("equation"))) == 1
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n"])
+def test_empty_text_is_a_model_error(text):
+    with pytest.raises(ModelError, match="empty"):
+        tree(text)
