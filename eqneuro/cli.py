@@ -114,8 +114,9 @@ def _state_monitor(population, args):
     import eqneuro as eq
 
     names = [v.strip() for v in args.record.split(",")] if args.record else []
-    if not names and args.plot:
-        names = [population.neuron.variables[0]]     # a plot shows the first variable
+    if not names and args.plot:     # a plot shows the membrane potential if there is one
+        variables = population.neuron.variables
+        names = ["v" if "v" in variables else variables[0]] if variables else []
     if not names:
         return None
     indices = record_indices(args.record_neurons, len(population))
@@ -150,7 +151,7 @@ def command_run(args) -> int:
 
     if args.n < 1:
         raise OptionError(f"--n must be at least 1, not {args.n}")
-    if not args.duration > 0 or not args.dt > 0:
+    if not (0 < args.duration < math.inf and 0 < args.dt < math.inf):
         raise OptionError("--duration and --dt must be positive numbers of ms")
     steps = round(args.duration / args.dt)
     if abs(steps * args.dt - args.duration) > 1e-6 * args.dt:
@@ -161,12 +162,16 @@ def command_run(args) -> int:
     if args.seed is not None:
         np.random.seed(args.seed)
     neuron = _load(args.model, args.method)
-    population = eq.Population(neuron, args.n)
+    try:
+        population = eq.Population(neuron, args.n)
+    except ValueError as why:
+        raise OptionError(f"--n: {why}") from None
     _apply_settings(population, settings)
     spikes = eq.SpikeMonitor(population) if neuron.info.has_spike else None
     trace = _state_monitor(population, args)
     network = eq.Network(population, *[m for m in (spikes, trace) if m is not None],
                          dt=args.dt)
+    build = (network.build_seconds, network.cache_hits == len(network.populations))
     started = time.perf_counter()
     _run_network(network, args.duration, args.quiet)
     simulated = time.perf_counter() - started
@@ -175,13 +180,12 @@ def command_run(args) -> int:
         overview(spikes, trace, args.duration, title=f"{neuron.name} ({neuron.method}), "
                  f"N = {args.n}").savefig(args.plot, dpi=120)
     if not args.quiet:
-        print(run_summary(args, neuron, network, spikes, simulated))
+        print(run_summary(args, neuron, spikes, build, simulated))
     return 0
 
 
-def run_summary(args, neuron, network, spikes, simulated: float) -> str:
-    """The lines printed after `eqneuro run`."""
-    cache = "cache hit" if network.cache_hits == len(network.populations) else "compiled"
+def run_summary(args, neuron, spikes, build: tuple[float, bool], simulated: float) -> str:
+    """The lines printed after `eqneuro run`; `build` is (seconds, cache hit)."""
     rows = [("model", f"{neuron.name} ({args.model})"), ("method", neuron.method),
             ("neurons", f"{args.n}"),
             ("duration", f"{args.duration:g} ms (dt = {args.dt:g} ms)")]
@@ -190,7 +194,7 @@ def run_summary(args, neuron, network, spikes, simulated: float) -> str:
     else:
         rate = spikes.num_spikes / (args.n * args.duration * 1e-3)
         rows += [("spikes", f"{spikes.num_spikes}"), ("mean rate", f"{rate:.3g} Hz")]
-    rows += [("build", f"{network.build_seconds:.2f} s ({cache})"),
+    rows += [("build", f"{build[0]:.2f} s ({'cache hit' if build[1] else 'compiled'})"),
              ("simulation", f"{simulated:.3f} s")]
     if args.plot:
         rows.append(("plot", args.plot))
@@ -216,10 +220,9 @@ def command_check(args) -> int:
             continue
         if errors:
             continue
-        requested = neuron.model.method or args.method
-        print(neuron)
-        print(f"  -> method: {neuron.method}"
-              + (" (as requested)" if requested else " (chosen automatically)") + "\n")
+        origin = ("--method" if args.method else "the model's method section"
+                  if neuron.model.method else "chosen automatically")
+        print(f"{neuron}\n  -> method: {neuron.method} ({origin})\n")
     for error in errors:
         print(error, file=sys.stderr)
     if errors:
@@ -234,20 +237,37 @@ def command_list(args) -> int:
 
     models = eq.shipped_models()
     width = max((len(name) for name in models), default=0) + 2
+    print("run a variant as MODEL.VARIANT, e.g. eqneuro run izhikevich.chattering")
     for name, neurons in models.items():
-        description = first_comment(resource_dir("models") / f"{name}.eqn")
-        variants = ", ".join(f"{name}.{v.lower()}" for v in neurons[1:]) or "-"
-        print(f"{name:<{width}}{neurons[0] if neurons else ''}  variants: {variants}"
-              + (f"  # {description}" if description else ""))
+        variants = ", ".join(snake_case(v) for v in neurons[1:]) or "-"
+        description = model_description(resource_dir("models") / f"{name}.eqn")
+        print(f"{name:<{width}}variants: {variants}" + (f"  | {description}"
+                                                        if description else ""))
     return 0
 
 
-def first_comment(path: Path) -> str:
-    """The text of the first `#` comment line of a file ('' if there is none)."""
+def snake_case(name: str) -> str:
+    """`RegularSpiking` -> `regular_spiking` (load() ignores case and underscores)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def model_description(path: Path) -> str:
+    """The file's opening comment up to its first top-level `,` `:` or `. `.
+
+    `# Leaky integrate-and-fire neuron (Lapicque, 1907), as in ...` gives
+    `Leaky integrate-and-fire neuron (Lapicque, 1907)`.
+    """
+    lines = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip().startswith("#"):
-            return line.strip().lstrip("#").strip().rstrip(":")
-    return ""
+        if not line.startswith("#") or line.startswith("#  ") or not line.strip("# "):
+            break
+        lines.append(line.strip("# "))
+    text, depth = " ".join(lines), 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and (char in ",:" or text.startswith(". ", position)):
+            return text[:position]
+    return text.rstrip(".")
 
 
 # ---- the parser -----------------------------------------------------------------------

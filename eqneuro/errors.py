@@ -77,6 +77,9 @@ class SimulationError(RuntimeError):
 
 def closest(name: str, candidates) -> str | None:
     """The known name closest to `name`, or None when nothing is close."""
+    same_letters = [c for c in sorted(set(candidates)) if c.lower() == name.lower()]
+    if same_letters:
+        return same_letters[0]
     found = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return found[0] if found else None
 

@@ -30,6 +30,7 @@ def raster(spikes, ax=None, *, duration: float | None = None, **scatter_options)
     options.update(scatter_options)
     ax.scatter(t, i, **options)
     ax.set_ylim(-0.5, len(spikes.population) - 0.5)
+    ax.yaxis.get_major_locator().set_params(integer=True)
     if duration is not None:
         ax.set_xlim(0.0, duration)
     ax.set_xlabel("time (ms)")
@@ -49,7 +50,8 @@ def traces(state_monitor, variable: str | None = None, ax=None, **plot_options):
     for line, index in zip(lines, state_monitor.indices):
         line.set_label(f"neuron {index}")
     if 1 < len(lines) <= 8:
-        ax.legend(fontsize="small", loc="upper right", frameon=False)
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                  frameon=False)
     ax.set_xlabel("time (ms)")
     ax.set_ylabel(variable)
     return ax
