@@ -56,7 +56,7 @@ def parameter_pointer(name: str) -> str:
 
 
 def monitor_buffer(index: int, name: str) -> str:
-    return f"_m{index}_{name}"
+    return f"_m{index}_var_{name}"
 
 
 class _Builder:
