@@ -213,6 +213,7 @@ class Network:
         self._step = 0
         self.build_seconds = 0.0
         self.cache_hits = 0
+        self._kernels: dict[int, tuple[Layout, object]] = {}
         for population in self.populations:
             self._kernel(population)
 
@@ -225,10 +226,16 @@ class Network:
         return [m for m in self.monitors if isinstance(m, kind) and m.population is population]
 
     def _kernel(self, population):
-        result = population.neuron.kernel(
-            population.layout(self._monitors_of(population, StateMonitor)))
+        """The kernel for the population's current layout (rebuilt when a parameter became
+        per-neuron since the last run)."""
+        layout = population.layout(self._monitors_of(population, StateMonitor))
+        known = self._kernels.get(id(population))
+        if known is not None and known[0] == layout:
+            return known[1]
+        result = population.neuron.kernel(layout)
         self.build_seconds += result.seconds
         self.cache_hits += result.cache_hit
+        self._kernels[id(population)] = (layout, result.module)
         return result.module
 
     def run(self, duration: float) -> None:
