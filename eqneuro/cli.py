@@ -115,9 +115,12 @@ def _state_monitor(population, args):
 
     names = [v.strip() for v in args.record.split(",")] if args.record else []
     if not names and args.plot:     # a plot shows the membrane potential if there is one
-        variables = population.neuron.variables
+        variables = population.neuron.variables + population.neuron.derived
         names = ["v" if "v" in variables else variables[0]] if variables else []
     if not names:
+        if args.plot and not population.neuron.info.has_spike:
+            raise OptionError(f"--plot: {population.neuron.name} has no variables or spikes "
+                              "to plot")
         return None
     indices = record_indices(args.record_neurons, len(population))
     try:
@@ -290,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--record-neurons", metavar="I[,I]",
                      help=f"neurons to record (default: {DEFAULT_RECORDED} spread out)")
     run.add_argument("--plot", metavar="FILE.png", help="save raster, traces and rate")
-    run.add_argument("--seed", type=int, help="seed for random numbers")
+    run.add_argument("--seed", type=int, help="seed of NumPy's random numbers")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     run.set_defaults(handler=command_run)
     check = commands.add_parser("check", help="validate a model file and show its equations",
