@@ -196,7 +196,9 @@ def run_summary(args, neuron, spikes, build: tuple[float, bool], simulated: floa
         rows.append(("spikes", "none (the model has no spike condition)"))
     else:
         rate = spikes.num_spikes / (args.n * args.duration * 1e-3)
-        rows += [("spikes", f"{spikes.num_spikes}"), ("mean rate", f"{rate:.3g} Hz")]
+        silent = " (none fired; give input, e.g. --set I=START:STOP)" \
+            if spikes.num_spikes == 0 and "I" in neuron.parameters else ""
+        rows += [("spikes", f"{spikes.num_spikes}{silent}"), ("mean rate", f"{rate:.3g} Hz")]
     rows += [("build", f"{build[0]:.2f} s ({'cache hit' if build[1] else 'compiled'})"),
              ("simulation", f"{simulated:.3f} s")]
     if args.plot:
