@@ -39,7 +39,6 @@ class KernelSpec:
     arguments: tuple[Argument, ...]
     locals: tuple[str, ...]
     update_lines: tuple[str, ...]
-    check_lines: tuple[str, ...]
     record_lines: tuple[str, ...]
     block: int = BLOCK
 
@@ -115,56 +114,55 @@ class _Builder:
         return lines
 
     def update_lines(self) -> list[str]:
+        """One vectorisable pass per neuron: integrate, clip, flag non-finite values, test
+        the spike condition, reset with selects, count down the refractory period."""
+        model = self.model
         printer = self.printer("_t")
         lines = self.loads()
         statements, updates = cse_statements(self.plan.statements, self.plan.updates)
+        if model.refractory is not None:
+            lines.append("_r = _ref[_i]")
         if any(e.has(ACTIVE) for _, e in list(statements) + list(updates)):
-            lines.append(f"{self.local('_active')} = <double>(_ref[_i] == 0)")
+            lines.append(f"{self.local('_active')} = <double>(_r == 0)")
         for sym, expr in statements:
             lines.append(f"{self.local(internal_name(sym))} = {printer.doprint(expr)}")
         for name, expr in updates:
             lines.append(f"{self.local('_new_' + c_name(name))} = {printer.doprint(expr)}")
-        for variable in self.model.state:
+        for variable in model.state:
             new = "_new_" + c_name(variable.name)
             if variable.lower is not None:
                 lines.append(f"{new} = fmax({new}, {printer.doprint(variable.lower)})")
             if variable.upper is not None:
                 lines.append(f"{new} = fmin({new}, {printer.doprint(variable.upper)})")
-        for name, _ in updates:
-            lines.append(f"{state_pointer(c_name(name))}[_i] = _new_{c_name(name)}")
+        checks = " | ".join(f"(eq_not_finite(_new_{c_name(n)}) << {k})"
+                            for k, (n, _) in enumerate(updates))
+        lines.append(f"_bad = {checks or '0'}")
+        lines += [f"{c_name(n)} = _new_{c_name(n)}" for n, _ in updates]
+        lines += self.spike_lines()
+        lines += [f"{state_pointer(c_name(n))}[_i] = {c_name(n)}" for n, _ in updates]
         return lines
 
-    def check_lines(self) -> list[str]:
-        printer = self.printer("_tn")
+    def spike_lines(self) -> list[str]:
         model = self.model
-        lines = self.loads()
-        for index, name in enumerate(model.state_names):
-            lines.append(f"if eq_not_finite({c_name(name)}) and _err[0] < 0: "
-                         f"_err[0] = _g; _err[1] = _i; _err[2] = {index}")
         if model.spike is None:
-            return lines
-        lines.insert(0, f"{self.local('_tn')} = _t + _dt")
+            return ["_flag = _bad << 1"]
+        printer = self.printer("_tn")
         exprs = [model.spike] + [r.value for r in model.reset]
         if model.refractory is not None:
             exprs.append(model.refractory)
-        lines += self.assignments_for(exprs, printer)
-        condition = printer.doprint(model.spike)
+        lines = self.assignments_for(exprs, printer)
+        condition = f"<int32_t>{printer.doprint(model.spike)}"
         if model.refractory is not None:
-            lines += ["if _ref[_i] > 0:", "    _ref[_i] -= 1", f"elif {condition}:"]
-        else:
-            lines.append(f"if {condition}:")
-        body = ["if _record_spikes:",
-                "    _spike_index[_spike_count[0]] = <int32_t>_i",
-                "    _spike_step[_spike_count[0]] = _g + 1",
-                "    _spike_count[0] += 1"]
+            condition = f"<int32_t>(_r == 0) & {condition}"
+        lines.append(f"_fire = {condition}")
         for reset in model.reset:
-            body.append(f"{c_name(reset.target)} = {printer.doprint(reset.value)}")
-        for target in dict.fromkeys(r.target for r in model.reset):
-            body.append(f"{state_pointer(c_name(target))}[_i] = {c_name(target)}")
+            target = c_name(reset.target)
+            lines.append(f"{target} = {printer.doprint(reset.value)} if _fire else {target}")
         if model.refractory is not None:
-            body.append(f"_ref[_i] = <int32_t>lround(({printer.doprint(model.refractory)}) "
-                        "/ _dt)")
-        return lines + ["    " + line for line in body]
+            period = f"<int32_t>(({printer.doprint(model.refractory)}) / _dt + 0.5)"
+            lines.append(f"_ref[_i] = {period} if _fire else _r - <int32_t>(_r > 0)")
+        lines.append("_flag = _fire | (_bad << 1)")
+        return lines
 
     def record_lines(self) -> list[str]:
         printer = self.printer("_t")
@@ -182,10 +180,9 @@ class _Builder:
 
     def spec(self) -> KernelSpec:
         update = tuple(self.update_lines())
-        check = tuple(self.check_lines())
         record = tuple(self.record_lines())
         return KernelSpec(self.model.name, self.plan.method, __version__, self.arguments(),
-                          tuple(self.locals), update, check, record)
+                          tuple(self.locals), update, record)
 
 
 def kernel_spec(model: NeuronModel, plan: UpdatePlan, layout: Layout) -> KernelSpec:
@@ -211,5 +208,5 @@ def render(spec: KernelSpec) -> str:
         model_name=spec.model_name, method=spec.method, version=spec.version,
         python_arguments=[a.name for a in spec.arguments], c_parameters=c_parameters,
         python_parameters=python_parameters, call_arguments=call_arguments,
-        locals=spec.locals, update_lines=spec.update_lines, check_lines=spec.check_lines,
+        locals=spec.locals, update_lines=spec.update_lines,
         record_lines=spec.record_lines, block=spec.block)

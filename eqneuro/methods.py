@@ -71,13 +71,27 @@ EXPLICIT = {
 }
 
 
-def _derivatives(model: NeuronModel) -> dict[str, sympy.Expr]:
-    """d/dt of each state variable, assignments inlined, zero while held (refractory)."""
-    out = {}
-    for name, expr in model.inlined_derivatives().items():
-        held = next(s.hold_when_refractory for s in model.state if s.name == name)
-        out[name] = ACTIVE * expr if held and model.refractory is not None else expr
-    return out
+def _held(model: NeuronModel) -> set[str]:
+    if model.refractory is None:
+        return set()
+    return {s.name for s in model.state if s.hold_when_refractory}
+
+
+def _derivatives(model: NeuronModel, hold: bool = True) -> dict[str, sympy.Expr]:
+    """d/dt of each state variable, assignments inlined; with `hold`, zero while held
+    (refractory), so that every stage of a Runge-Kutta scheme sees the held value."""
+    held = _held(model) if hold else set()
+    return {name: ACTIVE * expr if name in held else expr
+            for name, expr in model.inlined_derivatives().items()}
+
+
+def _hold_selected(model: NeuronModel, plan: UpdatePlan) -> UpdatePlan:
+    """Held variables keep their value while refractory (a select, so that the update's
+    coefficients stay loop-invariant for exact and exponential integration)."""
+    held = _held(model)
+    updates = tuple((name, sympy.Piecewise((expr, ACTIVE > 0), (symbol(name), True))
+                     if name in held else expr) for name, expr in plan.updates)
+    return UpdatePlan(plan.method, plan.statements, updates)
 
 
 def explicit(model: NeuronModel, name: str) -> UpdatePlan:
@@ -112,7 +126,7 @@ def explicit(model: NeuronModel, name: str) -> UpdatePlan:
 
 def exponential(model: NeuronModel) -> UpdatePlan:
     """Exponential Euler: each ODE must be linear in its own variable (dx/dt = A*x + B)."""
-    f = _derivatives(model)
+    f = _derivatives(model, hold=False)
     updates = []
     for var, expr in f.items():
         x = symbol(var)
@@ -123,7 +137,7 @@ def exponential(model: NeuronModel) -> UpdatePlan:
             updates.append((var, x + DT * expr))
         else:
             updates.append((var, x + DT * expr * Phi1(a * DT)))
-    return UpdatePlan("exponential", (), tuple(updates))
+    return _hold_selected(model, UpdatePlan("exponential", (), tuple(updates)))
 
 
 def _piecewise_symbols(expr) -> set:
@@ -132,8 +146,8 @@ def _piecewise_symbols(expr) -> set:
 
 
 def _linear_system(model: NeuronModel, allow_time: bool):
-    """(M, B) with f = M*x + B, or Unsupported."""
-    f = _derivatives(model)
+    """(M, B) with f = M*x + B (refractory holds not included), or Unsupported."""
+    f = _derivatives(model, hold=False)
     xs = [symbol(v) for v in f]
     rows, consts = [], []
     for var, expr in f.items():
@@ -156,13 +170,11 @@ def _linear_system(model: NeuronModel, allow_time: bool):
 def exact(model: NeuronModel) -> UpdatePlan:
     """Linear systems with constant coefficients, solved with the matrix exponential."""
     xs, m, b = _linear_system(model, allow_time=False)
-    if any(entry.has(ACTIVE) for entry in list(m) + list(b)) and len(xs) > 1:
-        raise Unsupported("exact integration of a held variable coupled to others")
     if len(xs) == 1:
         x, a = xs[0], m[0, 0]
         f = a * x + b[0]
         update = x + DT * f * Phi1(sympy.simplify(a * DT)) if a != 0 else x + DT * b[0]
-        return UpdatePlan("exact", (), ((x.name, update),))
+        return _hold_selected(model, UpdatePlan("exact", (), ((x.name, update),)))
     if len(xs) > 3:
         raise Unsupported("more than three coupled linear equations")
     n = len(xs)
@@ -178,7 +190,7 @@ def exact(model: NeuronModel) -> UpdatePlan:
     state = sympy.Matrix(xs + [sympy.Integer(1)])
     new = propagator * state
     updates = tuple((x.name, sympy.simplify(new[i])) for i, x in enumerate(xs))
-    return UpdatePlan("exact", (), updates)
+    return _hold_selected(model, UpdatePlan("exact", (), updates))
 
 
 def implicit(model: NeuronModel) -> UpdatePlan:
@@ -193,12 +205,12 @@ def implicit(model: NeuronModel) -> UpdatePlan:
     lhs = sympy.eye(n) - DT * shifted_m
     rhs = sympy.Matrix(xs) + DT * shifted_b
     solution = lhs.LUsolve(rhs)
-    return UpdatePlan("implicit", (), tuple((x.name, sympy.simplify(solution[i]))
-                                            for i, x in enumerate(xs)))
+    return _hold_selected(model, UpdatePlan("implicit", (), tuple(
+        (x.name, sympy.simplify(solution[i])) for i, x in enumerate(xs))))
 
 
 def _linearly_implicit(model: NeuronModel) -> UpdatePlan:
-    f = _derivatives(model)
+    f = _derivatives(model, hold=False)
     xs = [symbol(v) for v in f]
     if len(xs) > 2:
         raise Unsupported("implicit integration of a non-linear system of more than two "
@@ -206,7 +218,8 @@ def _linearly_implicit(model: NeuronModel) -> UpdatePlan:
     values = sympy.Matrix([f[x.name] for x in xs])
     jacobian = values.jacobian(xs)
     step = (sympy.eye(len(xs)) - DT * jacobian).LUsolve(DT * values)
-    return UpdatePlan("implicit", (), tuple((x.name, x + step[i]) for i, x in enumerate(xs)))
+    return _hold_selected(model, UpdatePlan("implicit", (), tuple(
+        (x.name, x + step[i]) for i, x in enumerate(xs))))
 
 
 def plan(model: NeuronModel, method: str | None = None) -> UpdatePlan:

@@ -92,14 +92,15 @@ class CythonPrinter(C99CodePrinter):
             out = f"({self._print(value)} if {self._print(condition)} else {out})"
         return out
 
+    # Conditions are 0/1 without side effects: bitwise operators keep loops branch-free.
     def _print_And(self, expr):
-        return "(" + " and ".join(self._print(a) for a in expr.args) + ")"
+        return "(" + " & ".join(f"<int>{self._print(a)}" for a in expr.args) + ")"
 
     def _print_Or(self, expr):
-        return "(" + " or ".join(self._print(a) for a in expr.args) + ")"
+        return "(" + " | ".join(f"<int>{self._print(a)}" for a in expr.args) + ")"
 
     def _print_Not(self, expr):
-        return f"(not {self._print(expr.args[0])})"
+        return f"(1 - <int>{self._print(expr.args[0])})"
 
     def _print_BooleanTrue(self, expr):
         return "1"
