@@ -15,6 +15,7 @@ from .printer import CythonPrinter, c_name, cse_statements, internal_name
 from .resources import resource_dir
 
 BLOCK = 256
+NONFINITE_BITS = 7   # event flags are bytes: bit 0 = spike, bits 1-7 = which variable blew up
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class KernelSpec:
     version: str
     arguments: tuple[Argument, ...]
     locals: tuple[str, ...]
+    prelude_lines: tuple[str, ...]
     update_lines: tuple[str, ...]
     record_lines: tuple[str, ...]
     block: int = BLOCK
@@ -58,11 +60,46 @@ def monitor_buffer(index: int, name: str) -> str:
     return f"_m{index}_var_{name}"
 
 
+class _Hoister:
+    """Moves sub-expressions that are the same for every neuron and step (of scalar
+    parameters, dt and numbers) out of the loops: `dt*(I - v)/tau` -> `_k0*(I - v)` with
+    `_k0 = dt/tau` computed once per run. Products and sums are regrouped to find them."""
+
+    def __init__(self, invariant: set):
+        self.invariant = invariant
+        self.found: dict = {}
+
+    def _is_invariant(self, expr) -> bool:
+        return expr.free_symbols <= self.invariant
+
+    def _name(self, expr):
+        if expr.is_Atom or expr.is_Number:
+            return expr
+        if expr not in self.found:
+            self.found[expr] = sympy.Symbol(f"$k{len(self.found)}", real=True)
+        return self.found[expr]
+
+    def __call__(self, expr):
+        if not isinstance(expr, sympy.Basic) or expr.is_Atom:
+            return expr
+        if self._is_invariant(expr) and isinstance(expr, sympy.Expr):
+            return self._name(expr)
+        if expr.is_Mul or expr.is_Add:
+            fixed = [a for a in expr.args if self._is_invariant(a)]
+            varying = [self(a) for a in expr.args if not self._is_invariant(a)]
+            if fixed:
+                varying.append(self._name(expr.func(*fixed)))
+            return expr.func(*varying, evaluate=False)
+        return expr.func(*[self(a) for a in expr.args])
+
+
 class _Builder:
     def __init__(self, model: NeuronModel, plan: UpdatePlan, layout: Layout):
         self.model, self.plan, self.layout = model, plan, layout
         self.locals: list[str] = []
         self.array_params = [p for p in model.parameter_names if p in layout.array_parameters]
+        scalars = {symbol(p) for p in model.parameter_names if p not in self.array_params}
+        self.hoist = _Hoister(scalars | {symbol("dt")})
 
     def local(self, name: str) -> str:
         if name not in self.locals:
@@ -125,16 +162,17 @@ class _Builder:
         if any(e.has(ACTIVE) for _, e in list(statements) + list(updates)):
             lines.append(f"{self.local('_active')} = <double>(_r == 0)")
         for sym, expr in statements:
-            lines.append(f"{self.local(internal_name(sym))} = {printer.doprint(expr)}")
+            lines.append(f"{self.local(internal_name(sym))} = {printer.doprint(self.hoist(expr))}")
         for name, expr in updates:
-            lines.append(f"{self.local('_new_' + c_name(name))} = {printer.doprint(expr)}")
+            lines.append(f"{self.local('_new_' + c_name(name))} = "
+                         f"{printer.doprint(self.hoist(expr))}")
         for variable in model.state:
             new = "_new_" + c_name(variable.name)
             if variable.lower is not None:
                 lines.append(f"{new} = fmax({new}, {printer.doprint(variable.lower)})")
             if variable.upper is not None:
                 lines.append(f"{new} = fmin({new}, {printer.doprint(variable.upper)})")
-        checks = " | ".join(f"(eq_not_finite(_new_{c_name(n)}) << {k})"
+        checks = " | ".join(f"(eq_not_finite(_new_{c_name(n)}) << {min(k, NONFINITE_BITS - 1)})"
                             for k, (n, _) in enumerate(updates))
         lines.append(f"_bad = {checks or '0'}")
         lines += [f"{c_name(n)} = _new_{c_name(n)}" for n, _ in updates]
@@ -151,15 +189,16 @@ class _Builder:
         if model.refractory is not None:
             exprs.append(model.refractory)
         lines = self.assignments_for(exprs, printer)
-        condition = f"<int32_t>{printer.doprint(model.spike)}"
+        condition = f"<int32_t>{printer.doprint(self.hoist(model.spike))}"
         if model.refractory is not None:
             condition = f"<int32_t>(_r == 0) & {condition}"
         lines.append(f"_fire = {condition}")
         for reset in model.reset:
             target = c_name(reset.target)
-            lines.append(f"{target} = {printer.doprint(reset.value)} if _fire else {target}")
+            lines.append(f"{target} = {printer.doprint(self.hoist(reset.value))} if _fire "
+                         f"else {target}")
         if model.refractory is not None:
-            period = f"<int32_t>(({printer.doprint(model.refractory)}) / _dt + 0.5)"
+            period = f"<int32_t>(({printer.doprint(self.hoist(model.refractory))}) / _dt + 0.5)"
             lines.append(f"_ref[_i] = {period} if _fire else _r - <int32_t>(_r > 0)")
         lines.append("_flag = _fire | (_bad << 1)")
         return lines
@@ -178,11 +217,17 @@ class _Builder:
             lines.append(f"    _m{k}_count[0] += 1")
         return lines
 
+    def prelude_lines(self) -> list[str]:
+        printer = self.printer("_t")
+        return [f"{self.local(internal_name(sym))} = {printer.doprint(expr)}"
+                for expr, sym in self.hoist.found.items()]
+
     def spec(self) -> KernelSpec:
         update = tuple(self.update_lines())
         record = tuple(self.record_lines())
+        prelude = tuple(self.prelude_lines())
         return KernelSpec(self.model.name, self.plan.method, __version__, self.arguments(),
-                          tuple(self.locals), update, record)
+                          tuple(self.locals), prelude, update, record)
 
 
 def kernel_spec(model: NeuronModel, plan: UpdatePlan, layout: Layout) -> KernelSpec:
@@ -208,5 +253,5 @@ def render(spec: KernelSpec) -> str:
         model_name=spec.model_name, method=spec.method, version=spec.version,
         python_arguments=[a.name for a in spec.arguments], c_parameters=c_parameters,
         python_parameters=python_parameters, call_arguments=call_arguments,
-        locals=spec.locals, update_lines=spec.update_lines,
+        locals=spec.locals, prelude_lines=spec.prelude_lines, update_lines=spec.update_lines,
         record_lines=spec.record_lines, block=spec.block)

@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .codegen import Layout, monitor_buffer, parameter_pointer, state_pointer
+from .codegen import NONFINITE_BITS, Layout, monitor_buffer, parameter_pointer, state_pointer
 from .errors import SimulationError, did_you_mean
 from .evaluate import evaluate
 from .monitors import SpikeMonitor, StateMonitor
@@ -330,8 +330,13 @@ class _Run:
 
     def _blow_up(self) -> SimulationError:
         step, neuron, variable = (int(x) for x in self.error)
-        name = self.pop.neuron.variables[variable]
-        value = self.pop._state_arrays()[name][neuron]
+        names = self.pop.neuron.variables
+        state = self.pop._state_arrays()
+        if variable >= NONFINITE_BITS - 1:       # the last bit is shared by the later variables
+            bad = [n for n in names[variable:] if not np.isfinite(state[n][neuron])]
+            variable = names.index(bad[0]) if bad else variable
+        name = names[variable]
+        value = state[name][neuron]
         return SimulationError(
             f"{self.pop.name}: {name} of neuron {neuron} became {value} at t = "
             f"{(step + 1) * self.net.dt:g} ms ({self.pop.neuron.method}, dt = {self.net.dt} ms). "
