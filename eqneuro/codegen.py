@@ -11,19 +11,11 @@ from . import __version__
 from .functions import symbol
 from .methods import ACTIVE, UpdatePlan
 from .model import NeuronModel
-from .printer import CythonPrinter, c_name, cse_statements, internal_name
+from .printer import CythonPrinter, cse_statements, internal_name
 from .resources import resource_dir
 
-BLOCK = 256
-NONFINITE_BITS = 7   # event flags are bytes: bit 0 = spike, bits 1-7 = which variable blew up
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """What a kernel is specialised for: per-neuron parameters and recorded variables."""
-
-    array_parameters: tuple[str, ...] = ()
-    monitors: tuple[tuple[str, ...], ...] = ()
+from .kernel_abi import (BLOCK, NONFINITE_BITS, Layout, c_name, monitor_buffer,
+                         parameter_pointer, state_pointer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +38,6 @@ class KernelSpec:
 
 
 _C_TYPES = {"d": "dptr", "i": "iptr", "l": "lptr", "f": "double", "n": "int64_t"}
-
-
-def state_pointer(name: str) -> str:
-    return "_s_" + name
-
-
-def parameter_pointer(name: str) -> str:
-    return "_p_" + name
-
-
-def monitor_buffer(index: int, name: str) -> str:
-    return f"_m{index}_var_{name}"
 
 
 class _Hoister:
@@ -112,9 +92,9 @@ class _Builder:
     def arguments(self) -> tuple[Argument, ...]:
         args = [Argument("_n", "n"), Argument("_nsteps", "n"), Argument("_step0", "n"),
                 Argument("_dt", "f")]
-        args += [Argument(state_pointer(c_name(s)), "d") for s in self.model.state_names]
+        args += [Argument(state_pointer(s), "d") for s in self.model.state_names]
         for p in self.model.parameter_names:
-            args.append(Argument(parameter_pointer(c_name(p)), "d") if p in self.array_params
+            args.append(Argument(parameter_pointer(p), "d") if p in self.array_params
                          else Argument(c_name(p), "f"))
         args += [Argument("_ref", "i"), Argument("_record_spikes", "n"),
                  Argument("_spike_index", "i"), Argument("_spike_step", "l"),
@@ -123,16 +103,16 @@ class _Builder:
         for k, names in enumerate(self.layout.monitors):
             args += [Argument(f"_m{k}_idx", "l"), Argument(f"_m{k}_n", "n"),
                      Argument(f"_m{k}_every", "n"), Argument(f"_m{k}_count", "l")]
-            args += [Argument(monitor_buffer(k, c_name(v)), "d") for v in names]
+            args += [Argument(monitor_buffer(k, v), "d") for v in names]
         return tuple(args)
 
     def loads(self, state=True, params=True) -> list[str]:
         lines = []
         if state:
-            lines += [f"{self.local(c_name(s))} = {state_pointer(c_name(s))}[_i]"
+            lines += [f"{self.local(c_name(s))} = {state_pointer(s)}[_i]"
                       for s in self.model.state_names]
         if params:
-            lines += [f"{self.local(c_name(p))} = {parameter_pointer(c_name(p))}[_i]"
+            lines += [f"{self.local(c_name(p))} = {parameter_pointer(p)}[_i]"
                       for p in self.array_params]
         return lines
 
@@ -177,7 +157,7 @@ class _Builder:
         lines.append(f"_bad = {checks or '0'}")
         lines += [f"{c_name(n)} = _new_{c_name(n)}" for n, _ in updates]
         lines += self.spike_lines()
-        lines += [f"{state_pointer(c_name(n))}[_i] = {c_name(n)}" for n, _ in updates]
+        lines += [f"{state_pointer(n)}[_i] = {c_name(n)}" for n, _ in updates]
         return lines
 
     def spike_lines(self) -> list[str]:
@@ -209,7 +189,7 @@ class _Builder:
         for k, names in enumerate(self.layout.monitors):
             syms = [symbol(n) for n in names]
             inner = self.loads() + self.assignments_for(syms, printer)
-            inner += [f"{monitor_buffer(k, c_name(n))}[_m{k}_count[0] * _m{k}_n + _j] = "
+            inner += [f"{monitor_buffer(k, n)}[_m{k}_count[0] * _m{k}_n + _j] = "
                       f"{c_name(n) if n not in ('t',) else '_t'}" for n in names]
             lines += [f"if _g % _m{k}_every == 0:", f"    for _j in range(_m{k}_n):",
                       f"        _i = _m{k}_idx[_j]"]

@@ -12,7 +12,7 @@ def _fmt(value: float) -> str:
 
 
 def _expr(expr) -> str:
-    return sympy.sstr(expr, order="none")
+    return sympy.sstr(expr, order="none", full_prec=False)
 
 
 def model_text(model: NeuronModel, method: str | None = None) -> str:

@@ -6,6 +6,7 @@ import textwrap
 from dataclasses import dataclass
 
 from .errors import ModelError, Source
+from .modelcache import kernel_name, load_record, model_key, save_kernel_name, save_record
 from .parser import normalise
 
 SECTION_ORDER = ("parameters", "functions", "equations", "spike", "reset", "refractory",
@@ -79,27 +80,38 @@ class Neuron:
             selected = name
         self._source = Source(normalise(text), file)
         self._selected = selected
+        self._name_given = name
         self._requested_method = method
-        self._analysed = _analyse(self._source, selected, name, method)
+        self._key = model_key(self._source.text, selected, name, method)
+        record = load_record(self._key)
+        if record is None:
+            record = _record_of(self._analysis())
+            save_record(self._key, record)
+        self._record = record
+        self._info = _info_of(record)
 
-    # ---- the stages, computed once per distinct text (functools.cache in _analyse) -----
+    def _analysis(self) -> "_Analysed":
+        """The full analysis (SymPy); skipped on a warm start until something needs it."""
+        return _analyse(self._source, self._selected, self._name_given, self._requested_method)
+
     @property
     def model(self):
         """The checked NeuronModel (ODEs solved for d/dt, assignments ordered)."""
-        return self._analysed.model
+        return self._analysis().model
 
     @property
     def plan(self):
-        return self._analysed.plan
+        """The UpdatePlan: the integration method's statements for one step."""
+        return self._analysis().plan
 
     @property
     def name(self) -> str:
-        return self.model.name
+        return self._info.name
 
     @property
     def method(self) -> str:
         """The integration method actually used."""
-        return self.plan.method
+        return self._info.method
 
     @property
     def text(self) -> str:
@@ -111,48 +123,54 @@ class Neuron:
 
     @property
     def parameters(self) -> dict[str, float]:
-        return {p.name: p.value for p in self.model.parameters}
+        return {name: value for name, value, _ in self._info.parameters}
 
     @property
     def variables(self) -> tuple[str, ...]:
-        return self.model.state_names
+        return tuple(name for name, _ in self._info.state)
 
     @property
     def derived(self) -> tuple[str, ...]:
-        return self.model.assignment_names
+        return tuple(name for name, _ in self._info.assignments)
 
     @property
     def info(self) -> RuntimeInfo:
-        return self._analysed.info
+        return self._info
 
     def kernel(self, layout):
-        """The compiled kernel module for a Layout (built or loaded from the cache)."""
-        import dataclasses
+        """The compiled kernel module for a Layout (built, or loaded from the cache)."""
         import time
+
+        from .build import BuildResult, cached_module
         start = time.perf_counter()
-        result = _kernel(self._analysed, layout)
+        known = kernel_name(self._key, layout)
+        module = cached_module(known) if known else None
+        if module is not None:
+            from pathlib import Path
+            return BuildResult(module, Path(module.__file__), True, time.perf_counter() - start)
+        result = _kernel(self._analysis(), layout)
         elapsed = time.perf_counter() - start
+        save_kernel_name(self._key, layout, result.module.__name__)
         if elapsed < result.seconds:      # served from this process's memory
+            import dataclasses
             return dataclasses.replace(result, cache_hit=True, seconds=elapsed)
         return result
 
     def __str__(self) -> str:
-        from .display import model_text
-        return model_text(self.model, self.method)
+        return self._record["text"]
 
     def __repr__(self) -> str:
         return (f"<Neuron {self.name}: {len(self.variables)} state variable(s) "
                 f"{', '.join(self.variables)}; method {self.method}>")
 
     def _repr_latex_(self) -> str:
-        from .display import model_latex
-        return model_latex(self.model, self.method)
+        return self._record["latex"]
 
     def __eq__(self, other):
-        return isinstance(other, Neuron) and self._analysed is other._analysed
+        return isinstance(other, Neuron) and self._key == other._key
 
     def __hash__(self):
-        return hash(self._analysed)
+        return hash(self._key)
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,15 +178,12 @@ class _Analysed:
     model: object
     numeric: object
     plan: object
-    info: RuntimeInfo
-    key: str
 
 
 @functools.lru_cache(maxsize=256)
 def _analyse(source: Source, selected: str | None, name: str | None, method: str | None):
     from .analysis import METHOD_NAMES, analyse_neuron, check_variants, find_neuron
     from .errors import did_you_mean
-    from .evaluate import to_tree
     from .methods import Unsupported, plan
     from .regularise import regularise
     from .transform import to_ast
@@ -188,14 +203,34 @@ def _analyse(source: Source, selected: str | None, name: str | None, method: str
         chosen = method or model.method
         raise ModelError(f"method '{chosen}' cannot integrate this model: {why}", source,
                          None, "choose another method, e.g. 'rk4' or 'euler'") from None
-    info = RuntimeInfo(
-        name=model.name, method=update.method,
-        parameters=tuple((p.name, p.value, p.shared) for p in model.parameters),
-        state=tuple((s.name, to_tree(s.init)) for s in numeric.state),
-        assignments=tuple((a.name, to_tree(a.value)) for a in numeric.assignments),
-        has_spike=model.spike is not None, has_refractory=model.refractory is not None)
-    key = f"{source.text}\0{selected}\0{name}\0{method}"
-    return _Analysed(model, numeric, update, info, key)
+    return _Analysed(model, numeric, update)
+
+
+def _record_of(analysed: _Analysed) -> dict:
+    """What the model cache stores: the runtime info and the printed forms (JSON)."""
+    from .display import model_latex, model_text
+    from .evaluate import to_tree
+    model, numeric, plan = analysed.model, analysed.numeric, analysed.plan
+    return {
+        "name": model.name, "method": plan.method,
+        "parameters": [[p.name, p.value, p.shared] for p in model.parameters],
+        "state": [[s.name, to_tree(s.init)] for s in numeric.state],
+        "assignments": [[a.name, to_tree(a.value)] for a in numeric.assignments],
+        "has_spike": model.spike is not None, "has_refractory": model.refractory is not None,
+        "text": model_text(model, plan.method), "latex": model_latex(model, plan.method)}
+
+
+def _tuples(value):
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _info_of(record: dict) -> RuntimeInfo:
+    return RuntimeInfo(
+        name=record["name"], method=record["method"],
+        parameters=tuple((n, float(v), bool(s)) for n, v, s in record["parameters"]),
+        state=tuple((n, _tuples(t)) for n, t in record["state"]),
+        assignments=tuple((n, _tuples(t)) for n, t in record["assignments"]),
+        has_spike=record["has_spike"], has_refractory=record["has_refractory"])
 
 
 @functools.lru_cache(maxsize=256)

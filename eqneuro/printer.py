@@ -1,33 +1,14 @@
 """SymPy -> Cython expressions: a C99 printer subclass plus rewrites and CSE."""
 from __future__ import annotations
 
-import keyword
-
 import sympy
 from sympy.codegen.rewriting import create_expand_pow_optimization, optimize
 from sympy.printing.c import C99CodePrinter
 
+from .kernel_abi import c_name
 from .methods import Phi1
 
-# Identifiers a user name must not become in the generated Cython/C.
-RESERVED = frozenset(keyword.kwlist) | frozenset("""
-    auto break case char const continue default do double else enum extern float for goto if
-    inline int long register restrict return short signed sizeof static struct switch typedef
-    union unsigned void volatile while bint cdef cpdef cimport ctypedef DEF IF ELIF ELSE
-    include nogil gil noexcept object print exec NULL True False None self cython
-    exp log sqrt fabs sin cos tan tanh sinh cosh pow fmax fmin floor ceil expm1 log1p fma
-    isnan isinf isfinite abs min max range len int32_t int64_t uint64_t uintptr_t size_t
-    Py_ssize_t memcpy malloc free M_E M_PI main errno
-""".split())
-
 _EXPAND_POW = (create_expand_pow_optimization(6),)
-
-
-def c_name(name: str) -> str:
-    """The C spelling of a user name: unchanged unless it is reserved or starts with '_'."""
-    if name in RESERVED or name.startswith("_"):
-        return "u" + name if name.startswith("_") else name + "_"
-    return name
 
 
 def internal_name(symbol: sympy.Symbol) -> str:

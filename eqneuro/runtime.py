@@ -6,12 +6,12 @@ import numbers
 
 import numpy as np
 
-from .codegen import NONFINITE_BITS, Layout, monitor_buffer, parameter_pointer, state_pointer
 from .errors import SimulationError, did_you_mean
 from .evaluate import evaluate
+from .kernel_abi import (NONFINITE_BITS, Layout, c_name, monitor_buffer, parameter_pointer,
+                         state_pointer)
 from .monitors import SpikeMonitor, StateMonitor
 from .neuron import Neuron
-from .printer import c_name
 
 
 def _address(array: np.ndarray) -> int:
@@ -303,10 +303,10 @@ class _Run:
             "_spike_count": _address(self.spike_count), "_spike_capacity": self.capacity,
             "_err": _address(self.error)}
         for name, array in pop._state_arrays().items():
-            args[state_pointer(c_name(name))] = _address(array)
+            args[state_pointer(name)] = _address(array)
         for name, value in pop._params.items():
             if isinstance(value, np.ndarray):
-                args[parameter_pointer(c_name(name))] = _address(value)
+                args[parameter_pointer(name)] = _address(value)
             else:
                 args[c_name(name)] = value
         for k, monitor in enumerate(self.state_monitors):
@@ -315,7 +315,7 @@ class _Run:
             args[f"_m{k}_every"] = every[k]
             args[f"_m{k}_count"] = _address(counts[k])
             for variable, buffer in buffers[k].items():
-                args[monitor_buffer(k, c_name(variable))] = _address(buffer)
+                args[monitor_buffer(k, variable)] = _address(buffer)
         return args
 
     def _flush(self, buffers, samples, counts, start, advanced, every) -> None:

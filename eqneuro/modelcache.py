@@ -1,0 +1,85 @@
+"""First-level cache: a model's canonical text and options -> what runtime needs (names,
+defaults, initial values and derived variables as op-trees, its printed forms) and, per
+Layout, the name of its compiled kernel. A warm start thus needs neither SymPy nor code
+generation. Keys include a fingerprint of eqneuro's own code, so edits invalidate them."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .build import cache_dir
+from .kernel_abi import Layout
+
+
+@functools.cache
+def _fingerprint() -> str:
+    from .resources import resource_dir
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    files = sorted(package.glob("*.py")) + sorted(resource_dir("grammar").glob("*.lark")) + \
+        sorted(resource_dir("templates").glob("*.j2"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def model_key(text: str, selected: str | None, name: str | None, method: str | None) -> str:
+    parts = [_fingerprint(), text, repr(selected), repr(name), repr(method)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _folder() -> Path:
+    return cache_dir() / "models"
+
+
+def _enabled() -> bool:
+    return not os.environ.get("EQNEURO_NO_CACHE")
+
+
+def load_record(key: str) -> dict | None:
+    if not _enabled():
+        return None
+    try:
+        return json.loads((_folder() / f"{key}.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def save_record(key: str, record: dict) -> None:
+    _write(_folder() / f"{key}.json", json.dumps(record))
+
+
+def _layout_key(key: str, layout: Layout) -> str:
+    text = json.dumps([key, list(layout.array_parameters), [list(m) for m in layout.monitors]])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def kernel_name(key: str, layout: Layout) -> str | None:
+    if not _enabled():
+        return None
+    try:
+        return (_folder() / f"{_layout_key(key, layout)}.kernel").read_text().strip() or None
+    except OSError:
+        return None
+
+
+def save_kernel_name(key: str, layout: Layout, module: str) -> None:
+    _write(_folder() / f"{_layout_key(key, layout)}.kernel", module)
+
+
+def _write(path: Path, text: str) -> None:
+    """Atomic: readers see the old file or the whole new one."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name)
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        pass      # a read-only cache only costs speed
