@@ -30,7 +30,7 @@ from .errors import BuildError
 # -ffast-math (finite-math-only would break NaN/inf detection; reassociation would change
 # results). -fno-trapping-math lets gcc turn the conditional resets into vector selects.
 DEFAULT_FLAGS = ("-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math",
-                 "-D__FAST_MATH__", "-fno-semantic-interposition", "-w")
+                 "-D__FAST_MATH__", "-fno-semantic-interposition", "-fopenmp", "-w")
 
 
 @dataclass(frozen=True, slots=True)

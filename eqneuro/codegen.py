@@ -21,7 +21,7 @@ from .kernel_abi import (BLOCK, NONFINITE_BITS, Layout, c_name, monitor_buffer,
 @dataclass(frozen=True, slots=True)
 class Argument:
     name: str
-    kind: str        # d: double*, i: int32*, l: int64*, f: double, n: int64
+    kind: str        # d: double*, i: int32*, l: int64*, b: uint8*, f: double, n: int64
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ class KernelSpec:
     block: int = BLOCK
 
 
-_C_TYPES = {"d": "dptr", "i": "iptr", "l": "lptr", "f": "double", "n": "int64_t"}
+_C_TYPES = {"d": "dptr", "i": "iptr", "l": "lptr", "b": "bptr", "f": "double", "n": "int64_t"}
 
 
 class _Hoister:
@@ -99,7 +99,8 @@ class _Builder:
         args += [Argument("_ref", "i"), Argument("_record_spikes", "n"),
                  Argument("_spike_index", "i"), Argument("_spike_step", "l"),
                  Argument("_spike_count", "l"), Argument("_spike_capacity", "n"),
-                 Argument("_err", "l")]
+                 Argument("_err", "l"), Argument("_threads", "n"),
+                 Argument("_all_flags", "b"), Argument("_block_events", "b")]
         for k, names in enumerate(self.layout.monitors):
             args += [Argument(f"_m{k}_idx", "l"), Argument(f"_m{k}_n", "n"),
                      Argument(f"_m{k}_every", "n"), Argument(f"_m{k}_count", "l")]
@@ -225,12 +226,13 @@ def _template() -> jinja2.Template:
 def render(spec: KernelSpec) -> str:
     c_parameters = ", ".join(f"{_C_TYPES[a.kind]} {a.name}" for a in spec.arguments)
     python_parameters = ", ".join(
-        f"{'uintptr_t' if a.kind in 'dil' else _C_TYPES[a.kind]} {a.name}"
+        f"{'uintptr_t' if a.kind in 'dilb' else _C_TYPES[a.kind]} {a.name}"
         for a in spec.arguments)
-    call_arguments = ", ".join(f"<{_C_TYPES[a.kind]}>{a.name}" if a.kind in "dil" else a.name
+    call_arguments = ", ".join(f"<{_C_TYPES[a.kind]}>{a.name}" if a.kind in "dilb" else a.name
                                for a in spec.arguments)
+    c_arguments = ", ".join(a.name for a in spec.arguments)
     return _template().render(
-        model_name=spec.model_name, method=spec.method, version=spec.version,
+        c_arguments=c_arguments, model_name=spec.model_name, method=spec.method, version=spec.version,
         python_arguments=[a.name for a in spec.arguments], c_parameters=c_parameters,
         python_parameters=python_parameters, call_arguments=call_arguments,
         locals=spec.locals, prelude_lines=spec.prelude_lines, update_lines=spec.update_lines,

@@ -8,7 +8,7 @@ import numpy as np
 
 from .errors import SimulationError, did_you_mean
 from .evaluate import evaluate
-from .kernel_abi import (NONFINITE_BITS, Layout, c_name, monitor_buffer, parameter_pointer,
+from .kernel_abi import (BLOCK, NONFINITE_BITS, Layout, c_name, monitor_buffer, parameter_pointer,
                          state_pointer)
 from .monitors import SpikeMonitor, StateMonitor
 from .neuron import Neuron
@@ -185,11 +185,16 @@ class Population:
 class Network:
     """Populations and monitors simulated together with one time step `dt` (ms)."""
 
-    def __init__(self, *objects, dt: float = 0.1):
+    def __init__(self, *objects, dt: float = 0.1, threads: int = 1):
         if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not dt > 0 \
                 or not math.isfinite(dt):
             raise ValueError(f"dt must be a positive number of ms, not {dt!r}")
+        if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
+            raise TypeError(f"threads must be an integer, not {type(threads).__name__}")
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1 (got {threads})")
         self.dt = float(dt)
+        self.threads = int(threads)
         self.populations: list[Population] = []
         self.monitors: list = []
         for obj in objects:
@@ -265,6 +270,9 @@ class _Run:
         self.spike_step = np.zeros(size, dtype=np.int64)
         self.spike_count = np.zeros(1, dtype=np.int64)
         self.error = np.full(3, -1, dtype=np.int64)
+        threaded = network.threads > 1
+        self.all_flags = np.zeros(n if threaded else 1, dtype=np.uint8)
+        self.block_events = np.zeros(-(-n // BLOCK) if threaded else 1, dtype=np.uint8)
 
     def execute(self) -> None:
         done = 0
@@ -301,7 +309,9 @@ class _Run:
             "_ref": _address(pop._refractory), "_record_spikes": int(bool(self.spike_monitors)),
             "_spike_index": _address(self.spike_index), "_spike_step": _address(self.spike_step),
             "_spike_count": _address(self.spike_count), "_spike_capacity": self.capacity,
-            "_err": _address(self.error)}
+            "_err": _address(self.error), "_threads": self.net.threads,
+            "_all_flags": _address(self.all_flags),
+            "_block_events": _address(self.block_events)}
         for name, array in pop._state_arrays().items():
             args[state_pointer(name)] = _address(array)
         for name, value in pop._params.items():

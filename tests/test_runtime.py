@@ -280,3 +280,26 @@ class TestPopulationAPI:
     def test_repr(self):
         self.pop.I = np.linspace(0, 1, 10)
         assert "per-neuron: I" in repr(self.pop) and "10 x" in repr(self.pop)
+
+
+@pytest.mark.parametrize("text", [LIF, ADEX_LIKE + "    spike: v > -40\n    reset: v = E_L; w += 80\n"])
+def test_threads_give_the_same_results_as_one_thread(text):
+    outcomes = []
+    for threads in (1, 2):
+        pop = eq.Population(eq.Neuron(text, method="euler"), 3000)
+        pop.I = np.linspace(0.0, 800.0 if "Delta_T" in text else 5.0, 3000)
+        spikes = eq.SpikeMonitor(pop)
+        trace = eq.StateMonitor(pop, "v", record=[5, 2999])
+        eq.Network(pop, spikes, trace, dt=0.1, threads=threads).run(100.0)
+        outcomes.append((spikes.i, spikes.t, trace.v, pop.v.copy()))
+    for a, b in zip(*outcomes):
+        np.testing.assert_array_equal(a, b)
+    assert len(outcomes[0][0]) > 100
+
+
+def test_threads_argument_is_checked():
+    pop = eq.Population(eq.Neuron(LIF), 2)
+    with pytest.raises(ValueError):
+        eq.Network(pop, threads=0)
+    with pytest.raises(TypeError):
+        eq.Network(pop, threads=1.5)
