@@ -6,6 +6,9 @@ from .library import load, shipped_models  # noqa: E402
 from .monitors import SpikeMonitor, StateMonitor  # noqa: E402
 from .neuron import Neuron  # noqa: E402
 from .runtime import Network, Population  # noqa: E402
+from . import plot  # noqa: E402
+from .rates import fi_curve, firing_rates, population_rate  # noqa: E402
 
 __all__ = ["Neuron", "load", "shipped_models", "Population", "Network", "SpikeMonitor",
-           "StateMonitor", "ModelError", "BuildError", "SimulationError", "__version__"]
+           "StateMonitor", "ModelError", "BuildError", "SimulationError", "plot", "fi_curve",
+           "firing_rates", "population_rate", "__version__"]

@@ -14,7 +14,7 @@ from .model import NeuronModel
 from .printer import CythonPrinter, cse_statements, internal_name
 from .resources import resource_dir
 
-from .kernel_abi import (BLOCK, NONFINITE_BITS, Layout, c_name, monitor_buffer,
+from .kernel_abi import (BLOCK, Layout, c_name, monitor_buffer,
                          parameter_pointer, state_pointer)
 
 
@@ -153,9 +153,10 @@ class _Builder:
                 lines.append(f"{new} = fmax({new}, {printer.doprint(variable.lower)})")
             if variable.upper is not None:
                 lines.append(f"{new} = fmin({new}, {printer.doprint(variable.upper)})")
-        checks = " | ".join(f"(eq_not_finite(_new_{c_name(n)}) << {min(k, NONFINITE_BITS - 1)})"
-                            for k, (n, _) in enumerate(updates))
-        lines.append(f"_bad = {checks or '0'}")
+        # One test for all variables: a sum is non-finite when any term is (or when finite
+        # values near 1e308 overflow it, which is a blow-up too); runtime names the variable.
+        total = " + ".join(f"_new_{c_name(n)}" for n, _ in updates)
+        lines.append(f"_bad = eq_not_finite({total})" if updates else "_bad = 0")
         lines += [f"{c_name(n)} = _new_{c_name(n)}" for n, _ in updates]
         lines += self.spike_lines()
         lines += [f"{state_pointer(n)}[_i] = {c_name(n)}" for n, _ in updates]

@@ -6,7 +6,6 @@ import keyword
 from dataclasses import dataclass
 
 BLOCK = 256
-NONFINITE_BITS = 7   # event flags are bytes: bit 0 = spike, bits 1-7 = which variable blew up
 
 # Identifiers a user name must not become in the generated Cython/C.
 RESERVED = frozenset(keyword.kwlist) | frozenset("""

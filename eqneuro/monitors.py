@@ -20,8 +20,12 @@ class SpikeMonitor:
         self._steps: list[np.ndarray] = []
         self._dt: float | None = None
         self._joined: tuple[np.ndarray, np.ndarray] | None = None
+        self._recorded_until = 0.0
 
-    def _append(self, indices: np.ndarray, steps: np.ndarray, dt: float) -> None:
+    def _append(self, indices: np.ndarray, steps: np.ndarray, dt: float,
+                until: float | None = None) -> None:
+        if until is not None:
+            self._recorded_until = until
         if len(indices):
             self._indices.append(indices.copy())
             self._steps.append(steps.copy())
@@ -68,13 +72,12 @@ class SpikeMonitor:
                 if len(ii)}
 
     def rate(self, bin: float = 1.0, duration: float | None = None):
-        """Population firing rate in Hz: (bin centres in ms, rate per neuron)."""
-        if bin <= 0:
-            raise ValueError("bin must be positive (ms)")
-        end = duration if duration is not None else (self.t.max() if len(self.t) else bin)
-        edges = np.arange(0.0, end + bin, bin)
-        counts, _ = np.histogram(self.t, edges)
-        return 0.5 * (edges[1:] + edges[:-1]), counts / (len(self.population) * bin * 1e-3)
+        """Population firing rate in Hz per neuron, in bins of `bin` ms over (0, duration]
+        (default: the time simulated so far): (bin centres, rates)."""
+        from .rates import population_rate
+        if duration is None:
+            duration = self._recorded_until
+        return population_rate(self, bin, duration)
 
     def __repr__(self) -> str:
         return f"<SpikeMonitor of {self.population.name}: {self.num_spikes} spikes>"

@@ -8,7 +8,7 @@ import numpy as np
 
 from .errors import SimulationError, did_you_mean
 from .evaluate import evaluate
-from .kernel_abi import (BLOCK, NONFINITE_BITS, Layout, c_name, monitor_buffer, parameter_pointer,
+from .kernel_abi import (BLOCK, Layout, c_name, monitor_buffer, parameter_pointer,
                          state_pointer)
 from .monitors import SpikeMonitor, StateMonitor
 from .neuron import Neuron
@@ -243,24 +243,73 @@ class Network:
         self._kernels[id(population)] = (layout, result.module)
         return result.module
 
-    def run(self, duration: float) -> None:
-        """Advance every population by `duration` ms, continuing from `net.t`."""
+    def run(self, duration: float, progress: bool | None = None) -> None:
+        """Advance every population by `duration` ms, continuing from `net.t`.
+
+        `progress`: True shows a progress bar, False never; None (default) shows one when the
+        run is expected to take more than PROGRESS_AFTER seconds. The kernels run in chunks
+        of about CHUNK_SECONDS each, so the bar costs nothing measurable.
+        """
         if isinstance(duration, bool) or not isinstance(duration, numbers.Real) \
                 or not math.isfinite(duration) or duration < 0:
             raise ValueError(f"duration must be a non-negative number of ms, not {duration!r}")
         steps = int(round(duration / self.dt))
         if abs(steps * self.dt - duration) > 1e-6 * self.dt:
             raise ValueError(f"duration {duration} ms is not a multiple of dt = {self.dt} ms")
-        for population in self.populations:
-            _Run(self, population, self._kernel(population), steps).execute()
-        self._step += steps
+        runs = [_Run(self, population, self._kernel(population))
+                for population in self.populations]
+        _Progress(self, steps, progress).drive(runs)
+
+
+PROGRESS_AFTER = 2.0
+CHUNK_SECONDS = 0.25
+
+
+class _Progress:
+    """Runs all populations chunk by chunk, with a progress bar for long runs."""
+
+    def __init__(self, network: Network, steps: int, wanted: bool | None):
+        self.net, self.steps, self.wanted = network, steps, wanted
+        self.bar = None
+
+    def drive(self, runs) -> None:
+        import time
+        start = time.perf_counter()
+        done, chunk = 0, max(1, min(self.steps, self.steps // 100 or 1))
+        try:
+            while done < self.steps:
+                count = min(chunk, self.steps - done)
+                for run in runs:
+                    run.advance(self.net._step, count)
+                self.net._step += count
+                done += count
+                elapsed = max(time.perf_counter() - start, 1e-9)
+                chunk = max(1, int(done / elapsed * CHUNK_SECONDS))
+                self._show(done, elapsed)
+        finally:
+            if self.bar is not None:
+                self.bar.close()
+
+    def _show(self, done: int, elapsed: float) -> None:
+        if self.wanted is False or done >= self.steps and self.bar is None:
+            return
+        if self.bar is None:
+            expected = elapsed / done * self.steps
+            if not (self.wanted or expected > PROGRESS_AFTER):
+                return
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=round(self.steps * self.net.dt, 6), unit="ms",
+                            desc="simulating", leave=False, dynamic_ncols=True)
+        self.bar.n = round(done * self.net.dt, 6)
+        self.bar.set_postfix_str(f"{done * self.net.dt / elapsed:.4g} ms/s", refresh=False)
+        self.bar.refresh()
 
 
 class _Run:
     """One population advanced by `steps` steps, in calls to its kernel."""
 
-    def __init__(self, network: Network, population: Population, kernel, steps: int):
-        self.net, self.pop, self.kernel, self.steps = network, population, kernel, steps
+    def __init__(self, network: Network, population: Population, kernel):
+        self.net, self.pop, self.kernel = network, population, kernel
         self.spike_monitors = network._monitors_of(population, SpikeMonitor)
         self.state_monitors = network._monitors_of(population, StateMonitor)
         n = len(population)
@@ -274,18 +323,17 @@ class _Run:
         self.all_flags = np.zeros(n if threaded else 1, dtype=np.uint8)
         self.block_events = np.zeros(-(-n // BLOCK) if threaded else 1, dtype=np.uint8)
 
-    def execute(self) -> None:
+    def advance(self, step0: int, steps: int) -> None:
+        """Run steps step0 .. step0+steps-1; on a blow-up, stop the network there."""
         done = 0
-        step0 = self.net._step
-        while done < self.steps:
-            remaining = self.steps - done
+        while done < steps:
+            remaining = steps - done
             buffers, samples, counts, every = self._monitor_buffers(step0 + done, remaining)
             args = self._arguments(step0 + done, remaining, buffers, counts, every)
             advanced = self.kernel.run(*[args[name] for name in self.kernel.ARGUMENTS])
             self._flush(buffers, samples, counts, step0 + done, advanced, every)
             done += advanced
             if self.error[0] >= 0:
-                self.net._step = step0   # the caller adds nothing; report where we stopped
                 self.net._step = step0 + done
                 raise self._blow_up()
 
@@ -330,8 +378,9 @@ class _Run:
 
     def _flush(self, buffers, samples, counts, start, advanced, every) -> None:
         count = int(self.spike_count[0])
+        until = (start + advanced) * self.net.dt
         for monitor in self.spike_monitors:
-            monitor._append(self.spike_index[:count], self.spike_step[:count], self.net.dt)
+            monitor._append(self.spike_index[:count], self.spike_step[:count], self.net.dt, until)
         self.spike_count[0] = 0
         for k, monitor in enumerate(self.state_monitors):
             taken = int(counts[k][0])
@@ -339,16 +388,13 @@ class _Run:
                             samples[k][:taken], self.net.dt)
 
     def _blow_up(self) -> SimulationError:
-        step, neuron, variable = (int(x) for x in self.error)
-        names = self.pop.neuron.variables
+        step, neuron, _ = (int(x) for x in self.error)
         state = self.pop._state_arrays()
-        if variable >= NONFINITE_BITS - 1:       # the last bit is shared by the later variables
-            bad = [n for n in names[variable:] if not np.isfinite(state[n][neuron])]
-            variable = names.index(bad[0]) if bad else variable
-        name = names[variable]
-        value = state[name][neuron]
+        bad = [name for name in self.pop.neuron.variables if not np.isfinite(state[name][neuron])]
+        what = (f"{bad[0]} of neuron {neuron} became {state[bad[0]][neuron]}" if bad else
+                f"a variable of neuron {neuron} became non-finite (and was then reset)")
         return SimulationError(
-            f"{self.pop.name}: {name} of neuron {neuron} became {value} at t = "
+            f"{self.pop.name}: {what} at t = "
             f"{(step + 1) * self.net.dt:g} ms ({self.pop.neuron.method}, dt = {self.net.dt} ms). "
             "The simulation stopped there; try a smaller dt or another method "
             "(e.g. method='rk4' or 'exponential').")

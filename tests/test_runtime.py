@@ -303,3 +303,29 @@ def test_threads_argument_is_checked():
         eq.Network(pop, threads=0)
     with pytest.raises(TypeError):
         eq.Network(pop, threads=1.5)
+
+
+def test_spike_monitor_rate_bins_spikes_at_their_time():
+    pop = eq.Population(eq.Neuron(LIF), 1)
+    pop.I = 2.5
+    spikes = eq.SpikeMonitor(pop)
+    eq.Network(pop, spikes, dt=0.1).run(100.0)
+    centres, rates = spikes.rate(bin=0.1)
+    assert centres[-1] == pytest.approx(99.95)
+    first = spikes.t[0]
+    assert centres[np.flatnonzero(rates)[0]] == pytest.approx(first - 0.05)
+    assert rates.sum() * 0.1e-3 == pytest.approx(len(spikes.t))
+
+
+def test_progress_bar_is_shown_on_request_and_results_do_not_change(capsys):
+    outcomes = []
+    for progress in (True, False):
+        pop = eq.Population(eq.Neuron(LIF), 100)
+        pop.I = np.linspace(0, 5, 100)
+        spikes = eq.SpikeMonitor(pop)
+        eq.Network(pop, spikes, dt=0.1).run(2000.0, progress=progress)
+        outcomes.append((spikes.i, spikes.t))
+        err = capsys.readouterr().err
+        assert ("ms/s" in err) == progress
+    for a, b in zip(*outcomes):
+        np.testing.assert_array_equal(a, b)
