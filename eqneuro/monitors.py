@@ -28,7 +28,8 @@ class SpikeMonitor:
             self._recorded_until = until
         if len(indices):
             self._indices.append(indices.copy())
-            self._steps.append(steps.copy())
+            narrow = steps[-1] < np.iinfo(np.int32).max      # steps grow: the last is largest
+            self._steps.append(steps.astype(np.int32) if narrow else steps.copy())
             self._joined = None
         self._dt = dt
 
@@ -36,6 +37,7 @@ class SpikeMonitor:
         if self._joined is None:
             i = np.concatenate(self._indices) if self._indices else np.zeros(0, np.int32)
             s = np.concatenate(self._steps) if self._steps else np.zeros(0, np.int64)
+            self._indices, self._steps = [i], [s]     # keep one copy, not chunks and a join
             self._joined = (i, s)
         return self._joined
 

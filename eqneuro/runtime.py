@@ -219,6 +219,7 @@ class Network:
         self.build_seconds = 0.0
         self.cache_hits = 0
         self._kernels: dict[int, tuple[Layout, object]] = {}
+        self._buffers: dict[tuple, tuple] = {}
         for population in self.populations:
             self._kernel(population)
 
@@ -226,6 +227,20 @@ class Network:
     def t(self) -> float:
         """Simulated time in ms."""
         return self._step * self.dt
+
+    def __repr__(self) -> str:
+        parts = [f"{p.name} ({len(p)} x {p.neuron.name}, {p.neuron.method})"
+                 for p in self.populations]
+        monitors = [type(m).__name__ + f"({m.population.name})" for m in self.monitors]
+        return (f"<Network t = {self.t:g} ms, dt = {self.dt} ms, threads = {self.threads}: "
+                + "; ".join(parts) + (f"; monitors: {', '.join(monitors)}" if monitors else "")
+                + ">")
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<li>{p._repr_html_()}</li>" for p in self.populations)
+        return (f"<b>Network</b> at t = {self.t:g} ms (dt = {self.dt} ms, "
+                f"{self.threads} thread(s))<ul>{rows}</ul>"
+                + (f"{len(self.monitors)} monitor(s)" if self.monitors else ""))
 
     def _monitors_of(self, population, kind):
         return [m for m in self.monitors if isinstance(m, kind) and m.population is population]
@@ -314,14 +329,19 @@ class _Run:
         self.state_monitors = network._monitors_of(population, StateMonitor)
         n = len(population)
         self.capacity = max(2 * n, 1 << 16) if self.spike_monitors else 1 << 62
-        size = self.capacity if self.spike_monitors else 1
-        self.spike_index = np.zeros(size, dtype=np.int32)
-        self.spike_step = np.zeros(size, dtype=np.int64)
-        self.spike_count = np.zeros(1, dtype=np.int64)
-        self.error = np.full(3, -1, dtype=np.int64)
-        threaded = network.threads > 1
-        self.all_flags = np.zeros(n if threaded else 1, dtype=np.uint8)
-        self.block_events = np.zeros(-(-n // BLOCK) if threaded else 1, dtype=np.uint8)
+        key = (id(population), bool(self.spike_monitors), network.threads > 1)
+        if key not in network._buffers:         # reused by every run of this network
+            size = self.capacity if self.spike_monitors else 1
+            threaded = network.threads > 1
+            network._buffers[key] = (
+                np.empty(size, dtype=np.int32), np.empty(size, dtype=np.int64),
+                np.zeros(1, dtype=np.int64), np.full(3, -1, dtype=np.int64),
+                np.zeros(n if threaded else 1, dtype=np.uint8),
+                np.zeros(-(-n // BLOCK) if threaded else 1, dtype=np.uint8))
+        (self.spike_index, self.spike_step, self.spike_count, self.error, self.all_flags,
+         self.block_events) = network._buffers[key]
+        self.spike_count[0] = 0
+        self.error[:] = -1
 
     def advance(self, step0: int, steps: int) -> None:
         """Run steps step0 .. step0+steps-1; on a blow-up, stop the network there."""

@@ -329,3 +329,33 @@ def test_progress_bar_is_shown_on_request_and_results_do_not_change(capsys):
         assert ("ms/s" in err) == progress
     for a, b in zip(*outcomes):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_million_lif_neurons_with_a_spike_monitor_stay_small(tmp_path):
+    """1e6 neurons, 100 steps: state + parameters + spike buffers, no per-step allocation."""
+    import json
+    import os
+    import subprocess
+    import sys
+    script = """
+import json, resource, numpy as np, eqneuro as eq
+pop = eq.Population(eq.load("lif"), 1_000_000)
+pop.I = np.linspace(0.0, 4.0, 1_000_000)
+spikes = eq.SpikeMonitor(pop)
+net = eq.Network(pop, spikes, dt=0.1)
+net.run(10.0)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+net.run(90.0)
+print(json.dumps({"spikes": len(spikes.i), "peak_mb": resource.getrusage(
+    resource.RUSAGE_SELF).ru_maxrss / 1024, "growth_mb": (resource.getrusage(
+    resource.RUSAGE_SELF).ru_maxrss - before) / 1024}))
+"""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=root), timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["spikes"] > 3_000_000
+    assert result["peak_mb"] < 400
+    # 90 ms more: only the recorded spikes grow (8 bytes each), nothing per step
+    assert result["growth_mb"] < result["spikes"] * 8 / 2**20 + 60
