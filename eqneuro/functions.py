@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
 import sympy
 
 
@@ -88,10 +87,3 @@ BUILTINS: dict[str, Builtin] = _table(
 )
 
 RESERVED_NAMES = frozenset({"t", "dt"})
-
-# SymPy function class name -> NumPy implementation, for evaluating expressions on arrays.
-NUMPY_FUNCTIONS: dict[str, Callable] = {
-    "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "Abs": np.abs, "sin": np.sin,
-    "cos": np.cos, "tan": np.tan, "tanh": np.tanh, "sinh": np.sinh, "cosh": np.cosh,
-    "sign": np.sign, "floor": np.floor, "ceiling": np.ceil, "expm1": np.expm1,
-}

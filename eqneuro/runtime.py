@@ -45,6 +45,7 @@ class Population:
         object.__setattr__(self, "_shared", {p for p, _, shared in info.parameters if shared})
         object.__setattr__(self, "_state", None)
         object.__setattr__(self, "_refractory", np.zeros(int(n), dtype=np.int32))
+        object.__setattr__(self, "_time", 0.0)
 
     # ---- attribute access -------------------------------------------------------------
     @property
@@ -103,8 +104,7 @@ class Population:
     def _derived(self, name: str) -> np.ndarray:
         values: dict[str, object] = dict(self._params)
         values.update(self._state_arrays())
-        values["t"] = 0.0
-        values.update({"t": self.__dict__.get("_t", 0.0)})
+        values["t"] = self._time       # the time of the current state
         for assigned, tree in self._neuron.info.assignments:
             with np.errstate(all="ignore"):
                 values[assigned] = evaluate(tree, values)
@@ -297,6 +297,8 @@ class _Progress:
                 for run in runs:
                     run.advance(self.net._step, count)
                 self.net._step += count
+                for run in runs:
+                    object.__setattr__(run.pop, "_time", self.net.t)
                 done += count
                 elapsed = max(time.perf_counter() - start, 1e-9)
                 chunk = max(1, int(done / elapsed * CHUNK_SECONDS))

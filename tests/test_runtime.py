@@ -359,3 +359,13 @@ print(json.dumps({"spikes": len(spikes.i), "peak_mb": resource.getrusage(
     assert result["peak_mb"] < 400
     # 90 ms more: only the recorded spikes grow (8 bytes each), nothing per step
     assert result["growth_mb"] < result["spikes"] * 8 / 2**20 + 60
+
+
+def test_derived_variables_read_from_python_see_the_current_time():
+    neuron = eq.Neuron("equations:\n    dv/dt = 0\n    drive = v + sin(t)\n")
+    pop = eq.Population(neuron, 1)
+    trace = eq.StateMonitor(pop, "drive")
+    net = eq.Network(pop, trace, dt=0.5)
+    net.run(10.0)
+    assert pop.drive[0] == pytest.approx(np.sin(10.0))
+    np.testing.assert_allclose(trace.drive[:, 0], np.sin(np.arange(20) * 0.5))
