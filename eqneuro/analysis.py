@@ -261,7 +261,7 @@ class _Analysis:
         if coefficient == 0:
             checks.fail(self.source, _derivative_span(var),
                         f"d{var.name}/dt cancels out of this equation")
-        rest = difference.xreplace({d: 0})
+        rest = difference.xreplace({d: sympy.S.Zero})
         return sympy.together(-rest / coefficient) if coefficient != 1 else -rest
 
     def assignment(self, equation: ast.Equation, param_names) -> ast.Equation:
