@@ -137,6 +137,7 @@ class _Analysis:
             + [(a.lhs.value.name, a.span) for a in assignments], "name")
         every = param_names + state_names + assigned + list(TIME_NAMES)
         resolve = _FunctionInliner(self.source, functions, every)
+        self.flag_scope = param_names + state_names     # init/min/max: no derived variables
 
         state = tuple(self.state_variable(var, equation, solved, resolve, every)
                       for var, equation, solved in odes)
@@ -286,7 +287,6 @@ class _Analysis:
         checks.no_duplicate_flags(self.source, equation.flags)
         checks.known_flags(self.source, equation.flags, checks.EQUATION_VALUE_FLAGS,
                            checks.EQUATION_BARE_FLAGS, "a differential equation")
-        names = [n for n in every if n != "dt"]
         for side in (equation.lhs, equation.rhs):
             checks.names_known(self.source, side, every, "this equation")
             resolve.check(side)
@@ -297,7 +297,13 @@ class _Analysis:
                 continue
             checks.no_derivatives(self.source, flag.value, f"the '{flag.name}' flag")
             checks.is_number(self.source, flag.value, f"the '{flag.name}' flag")
-            allowed = [n for n in names if n not in ("t",)] if flag.name == "init" else names
+            allowed = self.flag_scope + ([] if flag.name == "init" else ["t"])
+            derived = [u for u in flag.value.names if u.name in every and u.name not in allowed]
+            if derived:
+                checks.fail(self.source, derived[0].span,
+                            f"the '{flag.name}' flag cannot use '{derived[0].name}'",
+                            f"'{flag.name}' may use parameters and state variables"
+                            + ("" if flag.name == "init" else " and t"))
             checks.names_known(self.source, flag.value, allowed, f"the '{flag.name}' flag")
             resolve.check(flag.value)
             bounds[flag.name] = resolve.inline(flag.value.value)

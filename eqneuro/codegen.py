@@ -147,16 +147,22 @@ class _Builder:
         for name, expr in updates:
             lines.append(f"{self.local('_new_' + c_name(name))} = "
                          f"{printer.doprint(self.hoist(expr))}")
+        # Bounds see the new state; the non-finite test comes first so that a bound cannot
+        # hide a NaN (fmax(NaN, lo) is lo).
+        new_state = {symbol(n): sympy.Symbol(f"$new_{c_name(n)}", real=True)
+                     for n, _ in updates}
+        bounded = []
         for variable in model.state:
             new = "_new_" + c_name(variable.name)
-            if variable.lower is not None:
-                lines.append(f"{new} = fmax({new}, {printer.doprint(variable.lower)})")
-            if variable.upper is not None:
-                lines.append(f"{new} = fmin({new}, {printer.doprint(variable.upper)})")
+            for bound, function in ((variable.lower, "fmax"), (variable.upper, "fmin")):
+                if bound is not None:
+                    value = printer.doprint(self.hoist(bound.xreplace(new_state)))
+                    bounded.append(f"{new} = {new} if _bad else {function}({new}, {value})")
         # One test for all variables: a sum is non-finite when any term is (or when finite
         # values near 1e308 overflow it, which is a blow-up too); runtime names the variable.
         total = " + ".join(f"_new_{c_name(n)}" for n, _ in updates)
         lines.append(f"_bad = eq_not_finite({total})" if updates else "_bad = 0")
+        lines += bounded
         lines += [f"{c_name(n)} = _new_{c_name(n)}" for n, _ in updates]
         lines += self.spike_lines()
         lines += [f"{state_pointer(n)}[_i] = {c_name(n)}" for n, _ in updates]
@@ -171,7 +177,8 @@ class _Builder:
         if model.refractory is not None:
             exprs.append(model.refractory)
         lines = self.assignments_for(exprs, printer)
-        condition = f"<int32_t>{printer.doprint(self.hoist(model.spike))}"
+        # A neuron whose state blew up neither spikes nor resets: the error shows the value.
+        condition = f"<int32_t>{printer.doprint(self.hoist(model.spike))} & (_bad ^ 1)"
         if model.refractory is not None:
             condition = f"<int32_t>(_r == 0) & {condition}"
         lines.append(f"_fire = {condition}")
@@ -180,7 +187,8 @@ class _Builder:
             lines.append(f"{target} = {printer.doprint(self.hoist(reset.value))} if _fire "
                          f"else {target}")
         if model.refractory is not None:
-            period = f"<int32_t>(({printer.doprint(self.hoist(model.refractory))}) / _dt + 0.5)"
+            refractory = printer.doprint(self.hoist(model.refractory))
+            period = f"<int32_t>(fmax({refractory}, 0.0) / _dt + 0.5)"   # negative: none
             lines.append(f"_ref[_i] = {period} if _fire else _r - <int32_t>(_r > 0)")
         lines.append("_flag = _fire | (_bad << 1)")
         return lines

@@ -46,9 +46,9 @@ class UpdatePlan:
 
     def __str__(self) -> str:
         lines = [f"# {self.method}"]
-        lines += [f"{s.name.lstrip('$')} = {sympy.sstr(e)}" for s, e in self.statements]
+        lines += [f"{s.name} = {sympy.sstr(e)}" for s, e in self.statements]
         lines += [f"{n}_new = {sympy.sstr(e)}" for n, e in self.updates]
-        return "\n".join(lines)
+        return "\n".join(lines).replace("$", "")
 
 
 @dataclass(frozen=True, slots=True)

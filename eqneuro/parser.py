@@ -154,7 +154,7 @@ def _expected_hint(expected: set[str]) -> str | None:
 _EXAMPLES = {
     "two values without an operator between them": [
         "equations:\n    dv/dt = 2 v\n", "spike: v 2\n", "equations:\n    x = a b\n",
-        "equations:\n    dv/dt = (a) b\n",
+        "equations:\n    dv/dt = (a) b\n", "equations: dv/dt = 2 v\n", "parameters: a = 2 b\n",
     ],
     "a section header needs ':' after its name": [
         "parameters\n    a = 1\n", "equations\n    dv/dt = 1\n",
@@ -164,7 +164,7 @@ _EXAMPLES = {
     ],
     "an operator is missing its right-hand operand": [
         "spike: v >\n", "equations:\n    dv/dt = v +\n", "equations:\n    dv/dt = v *\n",
-        "equations:\n    dv/dt = -\n",
+        "equations:\n    dv/dt = -\n", "equations: dv/dt = v +\n", "reset: v = v *\n",
     ],
     "a parameter is written 'name = value'": [
         "parameters:\n    a 1\n", "parameters:\n    a\n",

@@ -294,11 +294,13 @@ class _Progress:
         try:
             while done < self.steps:
                 count = min(chunk, self.steps - done)
-                for run in runs:
-                    run.advance(self.net._step, count)
-                self.net._step += count
-                for run in runs:
-                    object.__setattr__(run.pop, "_time", self.net.t)
+                try:
+                    for run in runs:
+                        run.advance(self.net._step, count)
+                    self.net._step += count
+                finally:
+                    for run in runs:
+                        object.__setattr__(run.pop, "_time", self.net.t)
                 done += count
                 elapsed = max(time.perf_counter() - start, 1e-9)
                 chunk = max(1, int(done / elapsed * CHUNK_SECONDS))
