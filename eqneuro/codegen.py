@@ -156,7 +156,7 @@ class _Builder:
             new = "_new_" + c_name(variable.name)
             for bound, function in ((variable.lower, "fmax"), (variable.upper, "fmin")):
                 if bound is not None:
-                    value = printer.doprint(self.hoist(bound.xreplace(new_state)))
+                    value = self.printer("_tn").doprint(self.hoist(bound.xreplace(new_state)))
                     bounded.append(f"{new} = {new} if _bad else {function}({new}, {value})")
         # One test for all variables: a sum is non-finite when any term is (or when finite
         # values near 1e308 overflow it, which is a blow-up too); runtime names the variable.
