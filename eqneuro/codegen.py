@@ -137,16 +137,17 @@ class _Builder:
         model = self.model
         printer = self.printer("_t")
         lines = self.loads()
-        statements, updates = cse_statements(self.plan.statements, self.plan.updates)
+        statements, updates = cse_statements(
+            [(sym, self.hoist(expr)) for sym, expr in self.plan.statements],
+            [(name, self.hoist(expr)) for name, expr in self.plan.updates])
         if model.refractory is not None:
             lines.append("_r = _ref[_i]")
         if any(e.has(ACTIVE) for _, e in list(statements) + list(updates)):
             lines.append(f"{self.local('_active')} = <double>(_r == 0)")
         for sym, expr in statements:
-            lines.append(f"{self.local(internal_name(sym))} = {printer.doprint(self.hoist(expr))}")
+            lines.append(f"{self.local(internal_name(sym))} = {printer.doprint(expr)}")
         for name, expr in updates:
-            lines.append(f"{self.local('_new_' + c_name(name))} = "
-                         f"{printer.doprint(self.hoist(expr))}")
+            lines.append(f"{self.local('_new_' + c_name(name))} = {printer.doprint(expr)}")
         # Bounds see the new state; the non-finite test comes first so that a bound cannot
         # hide a NaN (fmax(NaN, lo) is lo).
         new_state = {symbol(n): sympy.Symbol(f"$new_{c_name(n)}", real=True)

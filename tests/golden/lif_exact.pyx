@@ -1,0 +1,177 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False, infer_types=False, nonecheck=False
+# eqneuro kernel: model LIF, method exact, eqneuro VERSION
+from libc.math cimport exp, log, sqrt, fabs, sin, cos, tan, tanh, sinh, cosh, pow, fmax, fmin, floor, ceil, expm1, lround
+from libc.stdint cimport int32_t, int64_t, uint8_t, uintptr_t
+from cython.parallel cimport prange
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #include <string.h>
+    #include <math.h>
+    static inline int eq_not_finite(double x) {
+        uint64_t bits; memcpy(&bits, &x, sizeof bits);
+        return (bits & 0x7ff0000000000000ULL) == 0x7ff0000000000000ULL;
+    }
+    static inline double eq_phi1(double z) { return z == 0.0 ? 1.0 : expm1(z) / z; }
+    /* The first j >= start with flags[j] != 0 (or n): events are rare, so test 8 at once. */
+    static inline Py_ssize_t eq_next_event(const uint8_t *flags, Py_ssize_t j, Py_ssize_t n) {
+        uint64_t word;
+        while (j + 8 <= n) { memcpy(&word, flags + j, 8); if (word) break; j += 8; }
+        while (j < n && !flags[j]) j++;
+        return j;
+    }
+    """
+    ctypedef double* dptr "double * __restrict__"
+    ctypedef int32_t* iptr "int32_t * __restrict__"
+    ctypedef int64_t* lptr "int64_t * __restrict__"
+    ctypedef uint8_t* bptr "uint8_t * __restrict__"
+    int eq_not_finite(double x) nogil
+    Py_ssize_t eq_next_event(const uint8_t *flags, Py_ssize_t j, Py_ssize_t n) nogil
+    double _eq_phi1 "eq_phi1"(double z) nogil
+
+ARGUMENTS = (
+    "_n",
+    "_nsteps",
+    "_step0",
+    "_dt",
+    "_s_v",
+    "C",
+    "g_L",
+    "V_L",
+    "V_T",
+    "V_r",
+    "_p_I",
+    "_ref",
+    "_record_spikes",
+    "_spike_index",
+    "_spike_step",
+    "_spike_count",
+    "_spike_capacity",
+    "_err",
+    "_threads",
+    "_all_flags",
+    "_block_events",
+    "_m0_idx",
+    "_m0_n",
+    "_m0_every",
+    "_m0_count",
+    "_m0_var_v",
+    "_m0_var_r",
+)
+
+
+cdef inline void _record_events(const uint8_t *_flags, Py_ssize_t _b0, Py_ssize_t _count,
+                               int64_t _g, int64_t _record_spikes, iptr _spike_index,
+                               lptr _spike_step, lptr _spike_count, lptr _err) noexcept nogil:
+    cdef Py_ssize_t _j = eq_next_event(_flags, 0, _count)
+    cdef int32_t _flag
+    while _j < _count:
+        _flag = _flags[_j]
+        if _flag & 1 and _record_spikes:
+            _spike_index[_spike_count[0]] = <int32_t>(_b0 + _j)
+            _spike_step[_spike_count[0]] = _g + 1
+            _spike_count[0] += 1
+        if _flag > 1 and _err[0] < 0:
+            _err[0] = _g
+            _err[1] = _b0 + _j
+        _j = eq_next_event(_flags, _j + 1, _count)
+
+
+cdef inline int32_t _update_block(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, double _t,
+                                  double _tn, uint8_t *_flags, int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double C, double g_L, double V_L, double V_T, double V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
+    """Advance neurons _b0.._b1-1 by one step; flags: bit 0 spike, bit 1 non-finite."""
+    cdef Py_ssize_t _i
+    cdef int32_t _flag, _events = 0, _bad, _fire, _r
+    cdef double v
+    cdef double I
+    cdef double _active
+    cdef double _new_v
+    cdef double r
+    cdef double _k0
+    cdef double _k1
+    cdef double _k2
+    cdef double _k3
+    _k0 = V_L*g_L
+    _k1 = (1.0/(C))
+    _k2 = -g_L/C
+    _k3 = _dt*_eq_phi1(-_dt*g_L/C)
+    for _i in range(_b0, _b1):
+        v = _s_v[_i]
+        I = _p_I[_i]
+        _r = _ref[_i]
+        _active = <double>(_r == 0)
+        _new_v = (_k3*(_k1*(_k0 + I) + _k2*v) + v if (_active > 0.0) else v)
+        _bad = eq_not_finite(_new_v)
+        _new_v = _new_v if _bad else fmax(_new_v, -100.0)
+        v = _new_v
+        _fire = <int32_t>(_r == 0) & <int32_t>(v > V_T) & (_bad ^ 1)
+        v = V_r if _fire else v
+        _ref[_i] = <int32_t>(fmax(2.0, 0.0) / _dt + 0.5) if _fire else _r - <int32_t>(_r > 0)
+        _flag = _fire | (_bad << 1)
+        _s_v[_i] = v
+        _flags[_i - _b0] = <uint8_t>_flag
+        _events = _events | _flag
+    return _events
+
+
+cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double C, double g_L, double V_L, double V_T, double V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
+    cdef Py_ssize_t _i, _j, _b0, _b1, _bi
+    cdef Py_ssize_t _nblocks = (_n + 256 - 1) // 256
+    cdef int64_t _step, _g
+    cdef uint8_t _flags[256]
+    cdef int32_t _events
+    cdef double _t, _tn
+    cdef double v
+    cdef double I
+    cdef double _active
+    cdef double _new_v
+    cdef double r
+    cdef double _k0
+    cdef double _k1
+    cdef double _k2
+    cdef double _k3
+    for _step in range(_nsteps):
+        _g = _step0 + _step
+        _t = _g * _dt
+        _tn = _t + _dt
+        if _g % _m0_every == 0:
+            for _j in range(_m0_n):
+                _i = _m0_idx[_j]
+                v = _s_v[_i]
+                I = _p_I[_i]
+                r = fmax(0.0, v + 60.0)
+                _m0_var_v[_m0_count[0] * _m0_n + _j] = v
+                _m0_var_r[_m0_count[0] * _m0_n + _j] = r
+            _m0_count[0] += 1
+        if _threads > 1:
+            # Blocks in parallel; events are then recorded in neuron order, as with one thread.
+            for _bi in prange(_nblocks, num_threads=_threads, schedule="static"):
+                _b0 = _bi * 256
+                _block_events[_bi] = <uint8_t>(_update_block(
+                    _b0, min(_b0 + 256, _n), _g, _t, _tn, _all_flags + _b0,
+                    _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r) != 0)
+            for _bi in range(_nblocks):
+                if _block_events[_bi]:
+                    _b0 = _bi * 256
+                    _record_events(_all_flags + _b0, _b0, min(_b0 + 256, _n) - _b0, _g,
+                                   _record_spikes, _spike_index, _spike_step, _spike_count, _err)
+        else:
+            for _b0 in range(0, _n, 256):
+                _b1 = min(_b0 + 256, _n)
+                _events = _update_block(_b0, _b1, _g, _t, _tn, _flags, _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
+                if _events:
+                    _record_events(_flags, _b0, _b1 - _b0, _g, _record_spikes, _spike_index,
+                                   _spike_step, _spike_count, _err)
+        if _err[0] >= 0 or _spike_count[0] + _n > _spike_capacity:
+            return _step + 1
+    return _nsteps
+
+
+def run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, uintptr_t _s_v, double C, double g_L, double V_L, double V_T, double V_r, uintptr_t _p_I, uintptr_t _ref, int64_t _record_spikes, uintptr_t _spike_index, uintptr_t _spike_step, uintptr_t _spike_count, int64_t _spike_capacity, uintptr_t _err, int64_t _threads, uintptr_t _all_flags, uintptr_t _block_events, uintptr_t _m0_idx, int64_t _m0_n, int64_t _m0_every, uintptr_t _m0_count, uintptr_t _m0_var_v, uintptr_t _m0_var_r):
+    """Advance LIF by _nsteps steps; returns the number of steps done."""
+    cdef int64_t _done
+    with nogil:
+        _done = _run(_n, _nsteps, _step0, _dt, <dptr>_s_v, C, g_L, V_L, V_T, V_r, <dptr>_p_I, <iptr>_ref, _record_spikes, <iptr>_spike_index, <lptr>_spike_step, <lptr>_spike_count, _spike_capacity, <lptr>_err, _threads, <bptr>_all_flags, <bptr>_block_events, <lptr>_m0_idx, _m0_n, _m0_every, <lptr>_m0_count, <dptr>_m0_var_v, <dptr>_m0_var_r)
+    return _done
