@@ -209,13 +209,19 @@ class _Builder:
         return lines
 
     def prelude_lines(self) -> list[str]:
+        """Loop invariants, computed once per run into _kv (the block function reads them)."""
         printer = self.printer("_t")
-        return [f"{self.local(internal_name(sym))} = {printer.doprint(expr)}"
-                for expr, sym in self.hoist.found.items()]
+        return [f"_kv[{k}] = {printer.doprint(expr)}"
+                for k, expr in enumerate(self.hoist.found)]
+
+    def invariant_loads(self) -> list[str]:
+        return [f"{self.local(internal_name(sym))} = _kv[{k}]"
+                for k, sym in enumerate(self.hoist.found.values())]
 
     def spec(self) -> KernelSpec:
         update = tuple(self.update_lines())
         record = tuple(self.record_lines())
+        update = tuple(self.invariant_loads()) + update
         prelude = tuple(self.prelude_lines())
         return KernelSpec(self.model.name, self.plan.method, __version__, self.arguments(),
                           tuple(self.locals), prelude, update, record)
@@ -246,4 +252,5 @@ def render(spec: KernelSpec) -> str:
         python_arguments=[a.name for a in spec.arguments], c_parameters=c_parameters,
         python_parameters=python_parameters, call_arguments=call_arguments,
         locals=spec.locals, prelude_lines=spec.prelude_lines, update_lines=spec.update_lines,
+        invariants=max(1, len(spec.prelude_lines)),
         record_lines=spec.record_lines, block=spec.block)

@@ -80,7 +80,8 @@ cdef inline void _record_events(const uint8_t *_flags, Py_ssize_t _b0, Py_ssize_
 
 
 cdef inline int32_t _update_block(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, double _t,
-                                  double _tn, uint8_t *_flags, int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double C, double g_L, double V_L, double V_T, double V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
+                                  double _tn, uint8_t *_flags, const double *_kv,
+                                  int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double C, double g_L, double V_L, double V_T, double V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
     """Advance neurons _b0.._b1-1 by one step; flags: bit 0 spike, bit 1 non-finite."""
     cdef Py_ssize_t _i
     cdef int32_t _flag, _events = 0, _bad, _fire, _r
@@ -93,11 +94,11 @@ cdef inline int32_t _update_block(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, do
     cdef double _k1
     cdef double _k2
     cdef double _k3
-    _k0 = V_L*g_L
-    _k1 = (1.0/(C))
-    _k2 = -g_L/C
-    _k3 = _dt*_eq_phi1(-_dt*g_L/C)
     for _i in range(_b0, _b1):
+        _k0 = _kv[0]
+        _k1 = _kv[1]
+        _k2 = _kv[2]
+        _k3 = _kv[3]
         v = _s_v[_i]
         I = _p_I[_i]
         _r = _ref[_i]
@@ -123,6 +124,7 @@ cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr 
     cdef uint8_t _flags[256]
     cdef int32_t _events
     cdef double _t, _tn
+    cdef double _kv[4]
     cdef double v
     cdef double I
     cdef double _active
@@ -132,6 +134,10 @@ cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr 
     cdef double _k1
     cdef double _k2
     cdef double _k3
+    _kv[0] = V_L*g_L
+    _kv[1] = (1.0/(C))
+    _kv[2] = -g_L/C
+    _kv[3] = _dt*_eq_phi1(-_dt*g_L/C)
     for _step in range(_nsteps):
         _g = _step0 + _step
         _t = _g * _dt
@@ -150,7 +156,7 @@ cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr 
             for _bi in prange(_nblocks, num_threads=_threads, schedule="static"):
                 _b0 = _bi * 256
                 _block_events[_bi] = <uint8_t>(_update_block(
-                    _b0, min(_b0 + 256, _n), _g, _t, _tn, _all_flags + _b0,
+                    _b0, min(_b0 + 256, _n), _g, _t, _tn, _all_flags + _b0, _kv,
                     _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r) != 0)
             for _bi in range(_nblocks):
                 if _block_events[_bi]:
@@ -160,7 +166,7 @@ cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr 
         else:
             for _b0 in range(0, _n, 256):
                 _b1 = min(_b0 + 256, _n)
-                _events = _update_block(_b0, _b1, _g, _t, _tn, _flags, _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
+                _events = _update_block(_b0, _b1, _g, _t, _tn, _flags, _kv, _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
                 if _events:
                     _record_events(_flags, _b0, _b1 - _b0, _g, _record_spikes, _spike_index,
                                    _spike_step, _spike_count, _err)
