@@ -32,8 +32,11 @@ class KernelSpec:
     arguments: tuple[Argument, ...]
     locals: tuple[str, ...]
     prelude_lines: tuple[str, ...]
+    invariant_lines: tuple[str, ...]
     update_lines: tuple[str, ...]
     record_lines: tuple[str, ...]
+    has_spike: bool
+    nonfinite_test: str
     block: int = BLOCK
 
 
@@ -221,10 +224,13 @@ class _Builder:
     def spec(self) -> KernelSpec:
         update = tuple(self.update_lines())
         record = tuple(self.record_lines())
-        update = tuple(self.invariant_loads()) + update
+        invariants = tuple(self.invariant_loads())
         prelude = tuple(self.prelude_lines())
+        stored = " + ".join(f"{state_pointer(n)}[_i]" for n in self.model.state_names)
+        nonfinite = f"eq_not_finite({stored})" if stored else "0"
         return KernelSpec(self.model.name, self.plan.method, __version__, self.arguments(),
-                          tuple(self.locals), prelude, update, record)
+                          tuple(self.locals), prelude, invariants, update, record,
+                          self.model.spike is not None, nonfinite)
 
 
 def kernel_spec(model: NeuronModel, plan: UpdatePlan, layout: Layout) -> KernelSpec:
@@ -252,5 +258,6 @@ def render(spec: KernelSpec) -> str:
         python_arguments=[a.name for a in spec.arguments], c_parameters=c_parameters,
         python_parameters=python_parameters, call_arguments=call_arguments,
         locals=spec.locals, prelude_lines=spec.prelude_lines, update_lines=spec.update_lines,
-        invariants=max(1, len(spec.prelude_lines)),
+        invariants=max(1, len(spec.prelude_lines)), invariant_lines=spec.invariant_lines,
+        has_spike=spec.has_spike, nonfinite_test=spec.nonfinite_test,
         record_lines=spec.record_lines, block=spec.block)

@@ -62,27 +62,31 @@ ARGUMENTS = (
 )
 
 
-cdef inline void _record_events(const uint8_t *_flags, Py_ssize_t _b0, Py_ssize_t _count,
-                               int64_t _g, int64_t _record_spikes, iptr _spike_index,
-                               lptr _spike_step, lptr _spike_count, lptr _err) noexcept nogil:
+cdef inline void _record_spikes_of(const uint8_t *_flags, Py_ssize_t _b0, Py_ssize_t _count,
+                                  int64_t _g, iptr _spike_index, lptr _spike_step,
+                                  lptr _spike_count) noexcept nogil:
     cdef Py_ssize_t _j = eq_next_event(_flags, 0, _count)
-    cdef int32_t _flag
     while _j < _count:
-        _flag = _flags[_j]
-        if _flag & 1 and _record_spikes:
-            _spike_index[_spike_count[0]] = <int32_t>(_b0 + _j)
-            _spike_step[_spike_count[0]] = _g + 1
-            _spike_count[0] += 1
-        if _flag > 1 and _err[0] < 0:
-            _err[0] = _g
-            _err[1] = _b0 + _j
+        _spike_index[_spike_count[0]] = <int32_t>(_b0 + _j)
+        _spike_step[_spike_count[0]] = _g + 1
+        _spike_count[0] += 1
         _j = eq_next_event(_flags, _j + 1, _count)
+
+
+cdef inline void _find_nonfinite(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g,
+                                 int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double C, double g_L, double V_L, double V_T, double V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
+    """A neuron whose state blew up is left as it was (not clipped, not reset): find it."""
+    cdef Py_ssize_t _i
+    for _i in range(_b0, _b1):
+        if eq_not_finite(_s_v[_i]) and _err[0] < 0:
+            _err[0] = _g
+            _err[1] = _i
 
 
 cdef inline int32_t _update_block(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, double _t,
                                   double _tn, uint8_t *_flags, const double *_kv,
                                   int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double C, double g_L, double V_L, double V_T, double V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
-    """Advance neurons _b0.._b1-1 by one step; flags: bit 0 spike, bit 1 non-finite."""
+    """Advance neurons _b0.._b1-1 by one step. Returns events: bit 0 spike, bit 1 non-finite."""
     cdef Py_ssize_t _i
     cdef int32_t _flag, _events = 0, _bad, _fire, _r
     cdef double v
@@ -94,11 +98,11 @@ cdef inline int32_t _update_block(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, do
     cdef double _k1
     cdef double _k2
     cdef double _k3
+    _k0 = _kv[0]
+    _k1 = _kv[1]
+    _k2 = _kv[2]
+    _k3 = _kv[3]
     for _i in range(_b0, _b1):
-        _k0 = _kv[0]
-        _k1 = _kv[1]
-        _k2 = _kv[2]
-        _k3 = _kv[3]
         v = _s_v[_i]
         I = _p_I[_i]
         _r = _ref[_i]
@@ -112,7 +116,7 @@ cdef inline int32_t _update_block(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, do
         _ref[_i] = <int32_t>(fmax(2.0, 0.0) / _dt + 0.5) if _fire else _r - <int32_t>(_r > 0)
         _flag = _fire | (_bad << 1)
         _s_v[_i] = v
-        _flags[_i - _b0] = <uint8_t>_flag
+        _flags[_i - _b0] = <uint8_t>_fire
         _events = _events | _flag
     return _events
 
@@ -155,21 +159,27 @@ cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr 
             # Blocks in parallel; events are then recorded in neuron order, as with one thread.
             for _bi in prange(_nblocks, num_threads=_threads, schedule="static"):
                 _b0 = _bi * 256
-                _block_events[_bi] = <uint8_t>(_update_block(
+                _block_events[_bi] = <uint8_t>_update_block(
                     _b0, min(_b0 + 256, _n), _g, _t, _tn, _all_flags + _b0, _kv,
-                    _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r) != 0)
+                    _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
             for _bi in range(_nblocks):
                 if _block_events[_bi]:
                     _b0 = _bi * 256
-                    _record_events(_all_flags + _b0, _b0, min(_b0 + 256, _n) - _b0, _g,
-                                   _record_spikes, _spike_index, _spike_step, _spike_count, _err)
+                    _b1 = min(_b0 + 256, _n)
+                    if _block_events[_bi] & 1 and _record_spikes:
+                        _record_spikes_of(_all_flags + _b0, _b0, _b1 - _b0, _g, _spike_index,
+                                          _spike_step, _spike_count)
+                    if _block_events[_bi] & 2:
+                        _find_nonfinite(_b0, _b1, _g, _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
         else:
             for _b0 in range(0, _n, 256):
                 _b1 = min(_b0 + 256, _n)
                 _events = _update_block(_b0, _b1, _g, _t, _tn, _flags, _kv, _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
-                if _events:
-                    _record_events(_flags, _b0, _b1 - _b0, _g, _record_spikes, _spike_index,
-                                   _spike_step, _spike_count, _err)
+                if _events & 1 and _record_spikes:
+                    _record_spikes_of(_flags, _b0, _b1 - _b0, _g, _spike_index, _spike_step,
+                                      _spike_count)
+                if _events & 2:
+                    _find_nonfinite(_b0, _b1, _g, _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
         if _err[0] >= 0 or _spike_count[0] + _n > _spike_capacity:
             return _step + 1
     return _nsteps
