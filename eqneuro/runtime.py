@@ -314,7 +314,8 @@ class _Progress:
             return
         if self.bar is None:
             expected = elapsed / done * self.steps
-            if not (self.wanted or expected > PROGRESS_AFTER):
+            # judge from at least a quarter second of running, not from the first step
+            if not (self.wanted or elapsed > CHUNK_SECONDS and expected > PROGRESS_AFTER):
                 return
             from tqdm.auto import tqdm
             self.bar = tqdm(total=round(self.steps * self.net.dt, 6), unit="ms",
