@@ -30,7 +30,6 @@ setup(
         "lark[interegular]>=1.1.9",
         "cython>=3.0",
         "jinja2>=3.1",
-        "setuptools>=65",
         "matplotlib>=3.7",
         "tqdm>=4.60",
     ],
