@@ -194,6 +194,8 @@ def _analyse(source: Source, selected: str | None, name: str | None, method: str
                          + f" (methods: {', '.join(METHOD_NAMES)})")
     tree = to_ast(source)
     check_variants(tree)
+    if all(d.name is None for d in tree.neurons):
+        selected = None             # sections without `neuron X:`: name= names the neuron
     decl = find_neuron(tree, selected)
     model = analyse_neuron(tree, decl, default_name=name or "Neuron")
     numeric = regularise(model)

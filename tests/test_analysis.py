@@ -194,3 +194,11 @@ def test_text_may_be_indented_as_a_whole():
                 tau * dv/dt = -v
     """)
     assert neuron.parameters == {"tau": 5.0}
+
+
+def test_name_names_a_text_without_header_and_selects_in_a_file():
+    assert eq.Neuron("equations: dv/dt = -v", name="Decay").name == "Decay"
+    text = "neuron A:\n    equations: dv/dt = -v\nneuron B extends A:\n    method: euler\n"
+    assert eq.Neuron(text, name="b").name == "B"
+    with pytest.raises(eq.ModelError, match="no neuron named 'C'"):
+        eq.Neuron(text, name="C")
