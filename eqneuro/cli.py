@@ -142,11 +142,8 @@ def _check_plot_file(path: str) -> None:
 
 
 def _run_network(network, duration: float, quiet: bool) -> None:
-    import inspect
-    if "progress" in inspect.signature(network.run).parameters:   # when the runtime has bars
-        network.run(duration, progress=not quiet)
-    else:
-        network.run(duration)
+    """A progress bar for runs expected to last more than a couple of seconds, unless -q."""
+    network.run(duration, progress=False if quiet else None)
 
 
 def command_run(args) -> int:
