@@ -204,6 +204,9 @@ class _Analysis:
             checks.names_known(self.source, side, every, "this equation")
             resolve.check(side)
         derivative = resolve.inline(solved)
+        side = equation.lhs if equation.lhs.value.has(sympy.I, sympy.zoo, sympy.nan) \
+            else equation.rhs
+        checks.is_real(self.source, derivative, side.span, "this equation")
         bounds = {}
         for flag in equation.flags:
             if flag.value is None:
@@ -220,6 +223,8 @@ class _Analysis:
             checks.names_known(self.source, flag.value, allowed, f"the '{flag.name}' flag")
             resolve.check(flag.value)
             bounds[flag.name] = resolve.inline(flag.value.value)
+            checks.is_real(self.source, bounds[flag.name], flag.value.span,
+                           f"the '{flag.name}' flag")
         return StateVariable(var, derivative, bounds.get("init", sympy.Float(0.0)),
                              bounds.get("min"), bounds.get("max"))
 
@@ -245,7 +250,9 @@ class _Analysis:
                 if use.name in names:
                     visit(use.name, path + (name,))
             state[name] = "done"
-            order.append(Assignment(name, resolve.inline(equation.rhs.value)))
+            value = resolve.inline(equation.rhs.value)
+            checks.is_real(self.source, value, equation.rhs.span, "this equation")
+            order.append(Assignment(name, value))
 
         for name in names:
             visit(name, ())
@@ -260,7 +267,9 @@ class _Analysis:
         checks.is_condition(self.source, condition, "spike condition")
         checks.names_known(self.source, condition, every, "the spike condition")
         resolve.check(condition)
-        return resolve.inline(condition.value)
+        value = resolve.inline(condition.value)
+        checks.is_real(self.source, value, condition.span, "the spike condition")
+        return value
 
     def reset(self, resolve, every, state_names, assigned, param_names):
         out = []
@@ -289,6 +298,7 @@ class _Analysis:
             checks.names_known(self.source, stmt.value, every, "the reset")
             resolve.check(stmt.value)
             value = resolve.inline(stmt.value.value)
+            checks.is_real(self.source, value, stmt.value.span, "the reset")
             current = symbol(target)
             new = {"=": value, "+=": current + value, "-=": current - value,
                    "*=": current * value, "/=": current / value}[stmt.operator]
@@ -305,6 +315,7 @@ class _Analysis:
         checks.names_known(self.source, value, [n for n in every if n != "t"],
                            "the refractory period")
         resolve.check(value)
+        checks.is_real(self.source, value.value, value.span, "the refractory period")
         if value.value.is_number and float(value.value) < 0:
             checks.fail(self.source, value.span, "the refractory period cannot be negative")
         if not self._items("spike"):

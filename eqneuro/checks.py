@@ -125,3 +125,11 @@ def is_number(source: Source, expr: ast.Expr, where: str) -> None:
     """`refractory: v > 1`: a value, not a condition."""
     if expr.is_condition():
         fail(source, expr.span, f"{where} must be a number, not a condition")
+
+
+def is_real(source: Source, value, span: Span | None, where: str) -> None:
+    """`dv/dt = log(-1)`: constants must be real and finite (SymPy folds them to I*pi)."""
+    import sympy
+    if value.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        fail(source, span, f"{where} contains a constant that is not a finite real number",
+             "check logarithms and square roots of negative numbers, and divisions by zero")

@@ -9,6 +9,7 @@ from sympy import Rational as R
 
 from .functions import symbol
 from .model import NeuronModel
+from .regularise import guard_expression
 
 T, DT = symbol("t"), symbol("dt")
 ACTIVE = sympy.Symbol("$active", real=True)   # 1 while not refractory, else 0
@@ -168,16 +169,24 @@ def _linear_system(model: NeuronModel, allow_time: bool):
 
 
 def exact(model: NeuronModel) -> UpdatePlan:
-    """Linear systems with constant coefficients, solved with the matrix exponential."""
+    """Linear systems with constant coefficients: one variable, uncoupled variables, or two
+    variables where one drives the other (a synaptic current driving the membrane). Those
+    have real eigenvalues for every parameter value; the removable singularity of equal
+    time constants (1/(tau - tau_s)) is guarded like any other 0/0."""
     xs, m, b = _linear_system(model, allow_time=False)
-    if len(xs) == 1:
-        x, a = xs[0], m[0, 0]
-        f = a * x + b[0]
-        update = x + DT * f * Phi1(sympy.simplify(a * DT)) if a != 0 else x + DT * b[0]
-        return _hold_selected(model, UpdatePlan("exact", (), ((x.name, update),)))
-    if len(xs) > 3:
-        raise Unsupported("more than three coupled linear equations")
     n = len(xs)
+    if all(m[i, j] == 0 for i in range(n) for j in range(n) if i != j):
+        updates = []
+        for i, x in enumerate(xs):
+            a = m[i, i]
+            f = a * x + b[i]
+            updates.append((x.name, x + DT * f * Phi1(sympy.simplify(a * DT)) if a != 0
+                            else x + DT * b[i]))
+        return _hold_selected(model, UpdatePlan("exact", (), tuple(updates)))
+    if n != 2 or (m[0, 1] != 0 and m[1, 0] != 0):
+        raise Unsupported("exact integration covers one variable, uncoupled variables, or two "
+                          "variables where one drives the other; these equations are coupled "
+                          "both ways (use 'exponential' or 'rk4')")
     augmented = sympy.zeros(n + 1, n + 1)
     augmented[:n, :n] = m * DT
     augmented[:n, n] = b * DT
@@ -185,11 +194,12 @@ def exact(model: NeuronModel) -> UpdatePlan:
         propagator = augmented.exp()
     except Exception as error:  # SymPy cannot always diagonalise symbolic matrices
         raise Unsupported(f"SymPy could not compute the matrix exponential ({error})") from None
-    if propagator.has(sympy.I) or propagator.has(sympy.nan):
-        raise Unsupported("the matrix exponential is not real for symbolic parameters")
-    state = sympy.Matrix(xs + [sympy.Integer(1)])
-    new = propagator * state
-    updates = tuple((x.name, sympy.simplify(new[i])) for i, x in enumerate(xs))
+    if propagator.has(sympy.I, sympy.nan, sympy.zoo, sympy.re, sympy.im):
+        raise Unsupported("the matrix exponential is not real for every parameter value")
+    new = propagator * sympy.Matrix(xs + [sympy.Integer(1)])
+    parameters = sorted((m.free_symbols | b.free_symbols) - {DT}, key=lambda s: s.name)
+    updates = tuple((x.name, guard_expression(sympy.together(new[i]), parameters))
+                    for i, x in enumerate(xs))
     return _hold_selected(model, UpdatePlan("exact", (), updates))
 
 

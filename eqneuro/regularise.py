@@ -48,13 +48,19 @@ def guard_expression(expr, variables):
 
 
 def _real_roots(denominator, x):
-    try:
-        roots = sympy.solveset(denominator, x, domain=sympy.S.Reals)
-    except Exception:
-        return []
-    if not isinstance(roots, sympy.FiniteSet) or len(roots) > 4:
-        return []
-    return [r for r in roots if not r.has(x)]
+    """Real roots in x of a denominator, factor by factor (exp(...) factors never vanish)."""
+    found = []
+    for factor in sympy.Mul.make_args(denominator):
+        base, exponent = factor.as_base_exp()
+        if not base.has(x) or isinstance(base, sympy.exp) or not exponent.is_positive:
+            continue
+        try:
+            roots = sympy.solveset(base, x, domain=sympy.S.Reals)
+        except Exception:
+            continue
+        if isinstance(roots, sympy.FiniteSet) and len(roots) <= 4:
+            found += [r for r in roots if not r.has(x) and r not in found]
+    return found
 
 
 def _vanishes(numerator, x, root) -> bool:

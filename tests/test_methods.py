@@ -141,3 +141,33 @@ def test_requested_method_is_used_and_shown():
     neuron = eq.Neuron(RATE + "method: heun\n")
     assert neuron.method == "heun" and "method: heun" in str(neuron)
     assert eq.Neuron(RATE, method="rk4").method == "rk4"
+
+
+@pytest.mark.parametrize("tau1, tau2", [(10.0, 10.0), (5.0, 10.0), (10.0, 10.0 + 1e-9),
+                                        (10.0, 10.001)])
+def test_exact_two_variable_cascade_for_every_pair_of_time_constants(tau1, tau2):
+    from scipy.linalg import expm
+    text = """
+        parameters: tau1 = 10.0; tau2 = 10.0
+        equations:
+            dx/dt = -x/tau1 : init = 1
+            dy/dt = (x - y)/tau2
+    """
+    neuron = eq.Neuron(text)
+    assert neuron.method == "exact"
+    pop = eq.Population(neuron, 1)
+    pop.tau1, pop.tau2 = tau1, tau2
+    eq.Network(pop, dt=0.1).run(10.0)
+    expected = expm(np.array([[-1 / tau1, 0], [1 / tau2, -1 / tau2]]) * 10.0) @ [1.0, 0.0]
+    np.testing.assert_allclose([pop.x[0], pop.y[0]], expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("text", [
+    "parameters: tau = 10.0; tau_w = 100.0; a = 0.5; I = 20.0\n"
+    "equations:\n    tau * dv/dt = -v - w + I\n    tau_w * dw/dt = a * v - w\n",
+    "equations:\n    dx/dt = -1*x + y : init = 1\n    dy/dt = -2*y + z\n    dz/dt = -3*z + x\n",
+])
+def test_systems_coupled_both_ways_are_not_integrated_exactly(text):
+    assert eq.Neuron(text).method == "exponential"          # chosen at once, no SymPy hang
+    with pytest.raises(eq.ModelError, match="coupled both ways"):
+        eq.Neuron(text, method="exact")
