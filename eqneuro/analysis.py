@@ -225,8 +225,22 @@ class _Analysis:
             bounds[flag.name] = resolve.inline(flag.value.value)
             checks.is_real(self.source, bounds[flag.name], flag.value.span,
                            f"the '{flag.name}' flag")
+        self.consistent_flags(equation.flags, bounds)
         return StateVariable(var, derivative, bounds.get("init", sympy.Float(0.0)),
                              bounds.get("min"), bounds.get("max"))
+
+    def consistent_flags(self, flags, bounds) -> None:
+        """`: unless_refractory, evolve_refractory` or `: min = 2, max = 1`."""
+        by_name = {f.name: f for f in flags}
+        if "unless_refractory" in by_name and "evolve_refractory" in by_name:
+            checks.fail(self.source, by_name["evolve_refractory"].span,
+                        "'unless_refractory' and 'evolve_refractory' contradict each other",
+                        "keep one of them")
+        lower, upper = bounds.get("min"), bounds.get("max")
+        if lower is not None and upper is not None and lower.is_number and upper.is_number \
+                and float(lower) > float(upper):
+            checks.fail(self.source, by_name["min"].value.span,
+                        f"min = {float(lower):g} is above max = {float(upper):g}")
 
     def ordered_assignments(self, equations, resolve, every) -> tuple[Assignment, ...]:
         for equation in equations:

@@ -121,6 +121,8 @@ def _state_monitor(population, args):
         if args.plot and not population.neuron.info.has_spike:
             raise OptionError(f"--plot: {population.neuron.name} has no variables or spikes "
                               "to plot")
+        if args.record_neurons:
+            raise OptionError("--record-neurons needs --record VAR (or --plot)")
         return None
     indices = record_indices(args.record_neurons, len(population))
     try:
@@ -208,7 +210,12 @@ def command_check(args) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise OptionError(f"no model file {path}")
+        shipped = eq.shipped_models()
+        base = args.file.split(".")[0].split(":")[0]
+        if base not in shipped:
+            raise OptionError(f"no model file {path} (and no shipped model '{base}')")
+        from .resources import resource_dir
+        path = resource_dir("models") / f"{base}.eqn"
     _check_method(args.method)
     text = path.read_text(encoding="utf-8")
     names = _NEURON_HEADER.findall(text) or [None]

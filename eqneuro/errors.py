@@ -13,8 +13,8 @@ class Source:
     file: str | None = None
 
     def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
-        return lines[line - 1] if 1 <= line <= len(lines) else ""
+        lines = self.text.split("\n")          # the grammar's line breaks, not str.splitlines
+        return lines[line - 1].rstrip("\r") if 1 <= line <= len(lines) else ""
 
 
 @dataclass(frozen=True, slots=True)

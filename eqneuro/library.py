@@ -36,6 +36,8 @@ def load(name: str, variant: str | None = None, method: str | None = None) -> Ne
     if not isinstance(name, (str, Path)):
         raise TypeError(f"load() takes a model name or a path, not {type(name).__name__}")
     text = str(name)
+    if not text.strip():
+        raise ValueError("load() needs a model name such as 'lif' or a path to a .eqn file")
     path = Path(text)
     if path.suffix != ".eqn" and ":" in text and not path.exists():
         text, variant = text.rsplit(":", 1)[0], variant or text.rsplit(":", 1)[1]
@@ -43,6 +45,8 @@ def load(name: str, variant: str | None = None, method: str | None = None) -> Ne
     if path.suffix == ".eqn" or path.exists() or "/" in text or "\\" in text:
         if not path.exists():
             raise FileNotFoundError(f"no model file {path}")
+        if not path.is_file():
+            raise ValueError(f"{path} is a folder, not a model file (.eqn)")
         return Neuron(path.read_text(), name=_variant_name(path, variant), method=method,
                       file=str(path))
     base, _, dotted = text.partition(".")

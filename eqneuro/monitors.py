@@ -90,7 +90,13 @@ class StateMonitor:
 
     def __init__(self, population, variables, record=True, dt: float | None = None):
         _check_population(population)
-        names = (variables,) if isinstance(variables, str) else tuple(variables)
+        if isinstance(variables, str):
+            names = (variables,)
+        elif isinstance(variables, (list, tuple)):
+            names = tuple(variables)
+        else:
+            raise TypeError("variables must be a name or a list of names, not "
+                            f"{type(variables).__name__}")
         if not names:
             raise ValueError("StateMonitor needs at least one variable")
         known = population._recordable()

@@ -69,6 +69,8 @@ class Neuron:
             raise TypeError(f"Neuron(text) needs a string, not {type(text).__name__}")
         if method is not None and not isinstance(method, str):
             raise TypeError("method must be a string such as 'rk4'")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string, not {type(name).__name__}")
         if text is None:
             text = assemble(keyword_sections, name)
             selected = None

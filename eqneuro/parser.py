@@ -79,7 +79,7 @@ def parse(source: Source):
 
 
 def _check_parentheses(source: Source) -> None:
-    for number, line in enumerate(source.text.splitlines(), start=1):
+    for number, line in enumerate(source.text.split("\n"), start=1):
         code = line.split("#", 1)[0]
         opened: list[int] = []
         for column, char in enumerate(code, start=1):
@@ -105,7 +105,7 @@ def _syntax_error(source: Source, error: UnexpectedInput) -> ModelError:
     token = getattr(error, "token", None)
     expected = set(getattr(error, "expected", ()) or ())
     if isinstance(error, UnexpectedEOF) or (token is not None and token.type == "$END"):
-        last = len(source.text.rstrip("\n").splitlines())
+        last = len(source.text.rstrip("\n").split("\n"))
         text = source.line_text(last)
         return ModelError("the text ends in the middle of a statement", source,
                           Span(last, len(text) + 1), _expected_hint(expected))

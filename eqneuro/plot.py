@@ -24,6 +24,8 @@ def _axes(ax):
 
 def raster(spikes, ax=None, *, duration: float | None = None, **scatter_options):
     """Spike raster of a SpikeMonitor: one dot per spike, time (ms) against neuron index."""
+    from .rates import _check_spikes
+    _check_spikes(spikes)
     ax = _axes(ax)
     t, i = spikes.t, spikes.i
     options = dict(s=4.0, c="k", marker=".", linewidths=0, rasterized=len(t) > _MANY_POINTS)

@@ -20,11 +20,18 @@ def _check_time(name: str, value) -> float:
     return float(value)
 
 
+def _check_spikes(spikes) -> None:
+    """Anything with .i, .t and .population (a SpikeMonitor); not a StateMonitor."""
+    if not all(hasattr(spikes, name) for name in ("i", "t", "population")):
+        raise TypeError(f"this needs a SpikeMonitor, not {type(spikes).__name__}")
+
+
 def firing_rates(spikes, duration: float, start: float = 0.0) -> np.ndarray:
     """Rate of each neuron in Hz, counting the spikes with start < t <= duration (ms).
 
     `duration` is the time the network was run to; `start` skips an initial transient.
     """
+    _check_spikes(spikes)
     end, start = _check_time("duration", duration), _check_time("start", start)
     if end <= start:
         raise ValueError(f"duration ({end} ms) must be greater than start ({start} ms)")
@@ -43,9 +50,12 @@ def population_rate(spikes, bin: float, duration: float) -> tuple[np.ndarray, np
     if isinstance(bin, bool) or not isinstance(bin, numbers.Real) or not bin > 0 \
             or not math.isfinite(bin):
         raise ValueError(f"bin must be a positive number of ms, not {bin!r}")
+    _check_spikes(spikes)
     end = _check_time("duration", duration)
     if end == 0:
         raise ValueError("duration must be positive")
+    if end / bin > 1e8:
+        raise ValueError(f"{end / bin:.3g} bins of {bin} ms: choose a larger bin")
     edges = np.arange(math.ceil(end / bin - _EPS) + 1) * float(bin)
     edges[-1] = end
     t = spikes.t

@@ -202,7 +202,8 @@ class Network:
                 if obj not in self.populations:
                     self.populations.append(obj)
             elif isinstance(obj, (SpikeMonitor, StateMonitor)):
-                self.monitors.append(obj)
+                if not any(obj is m for m in self.monitors):     # given twice: record once
+                    self.monitors.append(obj)
             else:
                 raise TypeError(f"Network takes Populations and monitors, not "
                                 f"{type(obj).__name__}")

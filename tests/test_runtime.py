@@ -416,3 +416,29 @@ def test_a_blown_up_neuron_is_not_reset_so_the_error_shows_the_value():
     with pytest.raises(eq.SimulationError, match="became inf"):
         eq.Network(pop, spikes, dt=0.5).run(50.0)
     assert np.isinf(pop.v[0]) and len(spikes.i) == 0
+
+
+def test_bad_values_to_the_api_are_clear_errors(tmp_path):
+    pop = eq.Population(eq.Neuron(LIF), 3)
+    trace = eq.StateMonitor(pop, "v")
+    with pytest.raises(TypeError):
+        eq.Neuron(equations="dv/dt = 1", name=3)
+    with pytest.raises(ValueError):
+        eq.load("")
+    with pytest.raises(ValueError, match="folder"):
+        eq.load(str(tmp_path))
+    with pytest.raises(TypeError):
+        eq.StateMonitor(pop, 3)
+    with pytest.raises(TypeError, match="SpikeMonitor"):
+        eq.firing_rates(trace, 100.0)
+    with pytest.raises(ValueError, match="larger bin"):
+        eq.population_rate(eq.SpikeMonitor(pop), 1e-9, 100.0)
+
+
+def test_a_monitor_given_twice_records_once():
+    pop = eq.Population(eq.Neuron(LIF), 1)
+    pop.I = 5.0
+    trace, spikes = eq.StateMonitor(pop, "v"), eq.SpikeMonitor(pop)
+    eq.Network(pop, trace, trace, spikes, spikes, dt=0.1).run(20.0)
+    assert len(trace.t) == 200 and np.all(np.diff(trace.t) > 0)
+    assert spikes.count[0] == len(spikes.t) == len(np.unique(spikes.t))
