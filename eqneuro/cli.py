@@ -95,7 +95,7 @@ def _load(model: str, method: str | None):
 
 
 def _apply_settings(population, settings) -> None:
-    neuron = population.neuron
+    neuron = population._eq_neuron
     settable = list(neuron.parameters) + list(neuron.variables)
     for name, value in settings:
         if name not in settable:
@@ -115,11 +115,11 @@ def _state_monitor(population, args):
 
     names = [v.strip() for v in args.record.split(",")] if args.record else []
     if not names and args.plot:     # a plot shows the membrane potential if there is one
-        variables = population.neuron.variables + population.neuron.derived
+        variables = population._eq_neuron.variables + population._eq_neuron.derived
         names = ["v" if "v" in variables else variables[0]] if variables else []
     if not names:
-        if args.plot and not population.neuron.info.has_spike:
-            raise OptionError(f"--plot: {population.neuron.name} has no variables or spikes "
+        if args.plot and not population._eq_neuron.info.has_spike:
+            raise OptionError(f"--plot: {population._eq_neuron.name} has no variables or spikes "
                               "to plot")
         if args.record_neurons:
             raise OptionError("--record-neurons needs --record VAR (or --plot)")

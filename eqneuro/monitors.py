@@ -82,7 +82,7 @@ class SpikeMonitor:
         return population_rate(self, bin, duration)
 
     def __repr__(self) -> str:
-        return f"<SpikeMonitor of {self.population.name}: {self.num_spikes} spikes>"
+        return f"<SpikeMonitor of {self.population._eq_name}: {self.num_spikes} spikes>"
 
 
 class StateMonitor:
@@ -99,13 +99,13 @@ class StateMonitor:
                             f"{type(variables).__name__}")
         if not names:
             raise ValueError("StateMonitor needs at least one variable")
-        known = population._recordable()
+        known = population._eq_recordable()
         for name in names:
             if not isinstance(name, str):
                 raise TypeError(f"variable names must be strings, not {type(name).__name__}")
             if name not in known:
                 from .errors import did_you_mean
-                raise ValueError(f"{population.name} has no variable '{name}' to record"
+                raise ValueError(f"{population._eq_name} has no variable '{name}' to record"
                                  + (f"; {did_you_mean(name, known)}" if did_you_mean(
                                      name, known) else f" (recordable: {', '.join(known)})"))
         if len(set(names)) != len(names):
@@ -153,7 +153,7 @@ class StateMonitor:
                              f"it has no '{name}'")
 
     def __repr__(self) -> str:
-        return (f"<StateMonitor of {self.population.name}: {', '.join(self.variables)} for "
+        return (f"<StateMonitor of {self.population._eq_name}: {', '.join(self.variables)} for "
                 f"{len(self.indices)} neuron(s), {len(self.t)} samples>")
 
 

@@ -38,35 +38,49 @@ class Population:
             raise ValueError("a population holds at most 2**31 - 1 neurons")
         Population._counter += 1
         info = neuron.info
-        object.__setattr__(self, "_neuron", neuron)
-        object.__setattr__(self, "_n", int(n))
-        object.__setattr__(self, "name", name or f"{info.name}_{Population._counter}")
-        object.__setattr__(self, "_params", {p: value for p, value, _ in info.parameters})
-        object.__setattr__(self, "_shared", {p for p, _, shared in info.parameters if shared})
-        object.__setattr__(self, "_state", None)
-        object.__setattr__(self, "_refractory", np.zeros(int(n), dtype=np.int32))
-        object.__setattr__(self, "_time", 0.0)
+        object.__setattr__(self, "_eq_neuron", neuron)
+        object.__setattr__(self, "_eq_n", int(n))
+        object.__setattr__(self, "_eq_name", name or f"{info.name}_{Population._counter}")
+        object.__setattr__(self, "_eq_params", {p: value for p, value, _ in info.parameters})
+        object.__setattr__(self, "_eq_shared", {p for p, _, shared in info.parameters if shared})
+        object.__setattr__(self, "_eq_state", None)
+        object.__setattr__(self, "_eq_refractory", np.zeros(int(n), dtype=np.int32))
+        object.__setattr__(self, "_eq_time", 0.0)
+        names = [p for p, _, _ in info.parameters] + [v for v, _ in info.state] + \
+            [a for a, _ in info.assignments]
+        reserved = [n for n in names if n.startswith("_eq_")]
+        if reserved:
+            raise ValueError(f"the name '{reserved[0]}' cannot be used from Python: names "
+                             "beginning with _eq_ are reserved for eqneuro's Population")
+        object.__setattr__(self, "_eq_names", frozenset(names))
 
     # ---- attribute access -------------------------------------------------------------
     @property
     def neuron(self) -> Neuron:
-        return self._neuron
+        return self._eq_neuron
+
+    @property
+    def name(self) -> str:
+        return self._eq_name
 
     def __len__(self) -> int:
-        return self._n
+        return self._eq_n
 
     @property
     def N(self) -> int:
-        return self._n
+        return self._eq_n
 
-    def _state_arrays(self) -> dict[str, np.ndarray]:
-        if self._state is None:
-            object.__setattr__(self, "_state", self._initial_state())
-        return self._state
+    def layout(self, monitors=()) -> Layout:
+        return self._eq_layout(monitors)
 
-    def _initial_state(self) -> dict[str, np.ndarray]:
-        info = self._neuron.info
-        values: dict[str, object] = dict(self._params)
+    def _eq_state_arrays(self) -> dict[str, np.ndarray]:
+        if self._eq_state is None:
+            object.__setattr__(self, "_eq_state", self._eq_initial_state())
+        return self._eq_state
+
+    def _eq_initial_state(self) -> dict[str, np.ndarray]:
+        info = self._eq_neuron.info
+        values: dict[str, object] = dict(self._eq_params)
         pending = dict(info.state)
         state: dict[str, np.ndarray] = {}
         from .evaluate import names_in
@@ -76,67 +90,77 @@ class Population:
                     continue
                 with np.errstate(all="ignore"):
                     value = np.asarray(evaluate(tree, values), dtype=np.float64)
-                array = np.empty(self._n, dtype=np.float64)
-                array[:] = np.broadcast_to(value, (self._n,))
+                array = np.empty(self._eq_n, dtype=np.float64)
+                array[:] = np.broadcast_to(value, (self._eq_n,))
                 state[name] = values[name] = array
                 del pending[name]
         return {name: state[name] for name, _ in info.state}
 
-    def _recordable(self) -> tuple[str, ...]:
-        info = self._neuron.info
+    def _eq_recordable(self) -> tuple[str, ...]:
+        info = self._eq_neuron.info
         return tuple(n for n, _ in info.state) + tuple(n for n, _ in info.assignments)
+
+    # The model's names come first: a parameter called N, name or neuron, or _a, is read and
+    # set as such. Internals all start with _eq_, a prefix model names may not use here.
+    def __getattribute__(self, name: str):
+        if not name.startswith(("_eq_", "__")):
+            names = object.__getattribute__(self, "__dict__").get("_eq_names", ())
+            if name in names:
+                return object.__getattribute__(self, "_eq_value")(name)
+        return object.__getattribute__(self, name)
 
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        params = self.__dict__.get("_params", {})
+        raise AttributeError(self._eq_unknown(name))
+
+    def _eq_value(self, name: str):
+        params = self._eq_params
         if name in params:
             value = params[name]
-            return value.copy() if isinstance(value, np.ndarray) else np.full(self._n, value)
-        info = self._neuron.info
-        if name in dict(info.state):
-            return self._state_arrays()[name]
-        derived = dict(info.assignments)
-        if name in derived:
-            return self._derived(name)
-        raise AttributeError(self._unknown(name))
+            return value.copy() if isinstance(value, np.ndarray) else np.full(self._eq_n, value)
+        if name in dict(self._eq_neuron.info.state):
+            return self._eq_state_arrays()[name]
+        return self._eq_derived(name)
 
-    def _derived(self, name: str) -> np.ndarray:
-        values: dict[str, object] = dict(self._params)
-        values.update(self._state_arrays())
-        values["t"] = self._time       # the time of the current state
-        for assigned, tree in self._neuron.info.assignments:
+    def _eq_derived(self, name: str) -> np.ndarray:
+        values: dict[str, object] = dict(self._eq_params)
+        values.update(self._eq_state_arrays())
+        values["t"] = self._eq_time       # the time of the current state
+        for assigned, tree in self._eq_neuron.info.assignments:
             with np.errstate(all="ignore"):
                 values[assigned] = evaluate(tree, values)
             if assigned == name:
                 break
-        out = np.empty(self._n)
-        out[:] = np.broadcast_to(np.asarray(values[name], dtype=float), (self._n,))
+        out = np.empty(self._eq_n)
+        out[:] = np.broadcast_to(np.asarray(values[name], dtype=float), (self._eq_n,))
         return out
 
-    def _unknown(self, name: str) -> str:
-        known = list(self._params) + list(self._recordable())
+    def _eq_unknown(self, name: str) -> str:
+        known = list(self._eq_params) + list(self._eq_recordable())
         hint = did_you_mean(name, known)
-        return (f"{self._neuron.name} has no parameter or variable '{name}'"
+        return (f"{self._eq_neuron.name} has no parameter or variable '{name}'"
                 + (f"; {hint}" if hint else f" (known: {', '.join(known)})"))
 
     def __setattr__(self, name: str, value) -> None:
-        if name.startswith("_") or name == "name":
-            object.__setattr__(self, name, value)
+        if name not in self._eq_names:
+            if name == "name":
+                object.__setattr__(self, "_eq_name", str(value))
+                return
+            raise AttributeError(self._eq_unknown(name))
+        if name in self._eq_params:
+            self._eq_params[name] = self._eq_parameter_value(name, value)
             return
-        if name in self._params:
-            self._params[name] = self._parameter_value(name, value)
-            return
-        info = self._neuron.info
+        info = self._eq_neuron.info
         if name in dict(info.state):
-            self._state_arrays()[name][:] = self._array(name, value)
+            self._eq_state_arrays()[name][:] = self._eq_array(name, value)
             return
         if name in dict(info.assignments):
-            raise AttributeError(f"'{name}' is a derived variable of {self._neuron.name}: it "
+            raise AttributeError(f"'{name}' is a derived variable of {self._eq_neuron.name}: it "
                                  "follows the state and cannot be set")
-        raise AttributeError(self._unknown(name))
+        raise AttributeError(self._eq_unknown(name))
 
-    def _array(self, name: str, value) -> np.ndarray:
+    def _eq_array(self, name: str, value) -> np.ndarray:
         if isinstance(value, (str, bytes)) or value is None:
             raise TypeError(f"{name} must be a number or an array of numbers")
         try:
@@ -145,41 +169,41 @@ class Population:
             raise TypeError(f"{name} must be a number or an array of numbers, "
                             f"not {type(value).__name__}") from None
         if array.ndim == 0:
-            return np.full(self._n, float(array))
-        if array.shape != (self._n,):
-            raise ValueError(f"{name} needs one value per neuron: length {self._n}, "
+            return np.full(self._eq_n, float(array))
+        if array.shape != (self._eq_n,):
+            raise ValueError(f"{name} needs one value per neuron: length {self._eq_n}, "
                              f"got shape {array.shape}")
         return array
 
-    def _parameter_value(self, name: str, value):
-        array = self._array(name, value)
+    def _eq_parameter_value(self, name: str, value):
+        array = self._eq_array(name, value)
         if not np.all(np.isfinite(array)):
             raise ValueError(f"parameter {name} must be finite")
         if np.ndim(value) == 0:
             return float(array[0])
-        if name in self._shared:
+        if name in self._eq_shared:
             if np.all(array == array[0]):
                 return float(array[0])
             raise ValueError(f"parameter {name} is shared by the whole population; "
                              "give it a single value")
         return np.ascontiguousarray(array)
 
-    def layout(self, monitors=()) -> Layout:
-        arrays = tuple(n for n, v in self._params.items() if isinstance(v, np.ndarray))
+    def _eq_layout(self, monitors=()) -> Layout:
+        arrays = tuple(n for n, v in self._eq_params.items() if isinstance(v, np.ndarray))
         return Layout(arrays, tuple(m.variables for m in monitors))
 
     def __repr__(self) -> str:
-        varying = [n for n, v in self._params.items() if isinstance(v, np.ndarray)]
-        return (f"<Population {self.name}: {self._n} x {self._neuron.name} "
-                f"(method {self._neuron.method})"
+        varying = [n for n, v in self._eq_params.items() if isinstance(v, np.ndarray)]
+        return (f"<Population {self._eq_name}: {self._eq_n} x {self._eq_neuron.name} "
+                f"(method {self._eq_neuron.method})"
                 + (f", per-neuron: {', '.join(varying)}" if varying else "") + ">")
 
     def _repr_html_(self) -> str:
         rows = "".join(
             f"<tr><td>{n}</td><td>{'per neuron: ' + f'{v.min():g} .. {v.max():g}' if isinstance(v, np.ndarray) else f'{v:g}'}</td></tr>"
-            for n, v in self._params.items())
-        return (f"<b>Population {self.name}</b>: {self._n} neurons, model "
-                f"{self._neuron.name}, method {self._neuron.method}<table>{rows}</table>")
+            for n, v in self._eq_params.items())
+        return (f"<b>Population {self._eq_name}</b>: {self._eq_n} neurons, model "
+                f"{self._eq_neuron.name}, method {self._eq_neuron.method}<table>{rows}</table>")
 
 
 class Network:
@@ -209,10 +233,10 @@ class Network:
                                 f"{type(obj).__name__}")
         for monitor in self.monitors:
             if monitor.population not in self.populations:
-                raise ValueError(f"{monitor!r} records {monitor.population.name}, which is not "
+                raise ValueError(f"{monitor!r} records {monitor.population._eq_name}, which is not "
                                  "in this Network; add the population too")
-            if isinstance(monitor, SpikeMonitor) and not monitor.population.neuron.info.has_spike:
-                raise ValueError(f"{monitor.population.neuron.name} has no spike condition; "
+            if isinstance(monitor, SpikeMonitor) and not monitor.population._eq_neuron.info.has_spike:
+                raise ValueError(f"{monitor.population._eq_neuron.name} has no spike condition; "
                                  "a SpikeMonitor would record nothing")
             if isinstance(monitor, StateMonitor):
                 monitor._every(self.dt)
@@ -230,9 +254,9 @@ class Network:
         return self._step * self.dt
 
     def __repr__(self) -> str:
-        parts = [f"{p.name} ({len(p)} x {p.neuron.name}, {p.neuron.method})"
+        parts = [f"{p._eq_name} ({len(p)} x {p._eq_neuron.name}, {p._eq_neuron.method})"
                  for p in self.populations]
-        monitors = [type(m).__name__ + f"({m.population.name})" for m in self.monitors]
+        monitors = [type(m).__name__ + f"({m.population._eq_name})" for m in self.monitors]
         return (f"<Network t = {self.t:g} ms, dt = {self.dt} ms, threads = {self.threads}: "
                 + "; ".join(parts) + (f"; monitors: {', '.join(monitors)}" if monitors else "")
                 + ">")
@@ -249,11 +273,11 @@ class Network:
     def _kernel(self, population):
         """The kernel for the population's current layout (rebuilt when a parameter became
         per-neuron since the last run)."""
-        layout = population.layout(self._monitors_of(population, StateMonitor))
+        layout = population._eq_layout(self._monitors_of(population, StateMonitor))
         known = self._kernels.get(id(population))
         if known is not None and known[0] == layout:
             return known[1]
-        result = population.neuron.kernel(layout)
+        result = population._eq_neuron.kernel(layout)
         self.build_seconds += result.seconds
         self.cache_hits += result.cache_hit
         self._kernels[id(population)] = (layout, result.module)
@@ -301,7 +325,7 @@ class _Progress:
                     self.net._step += count
                 finally:
                     for run in runs:
-                        object.__setattr__(run.pop, "_time", self.net.t)
+                        object.__setattr__(run.pop, "_eq_time", self.net.t)
                 done += count
                 elapsed = max(time.perf_counter() - start, 1e-9)
                 chunk = max(1, int(done / elapsed * CHUNK_SECONDS))
@@ -380,15 +404,15 @@ class _Run:
         pop = self.pop
         args: dict[str, object] = {
             "_n": len(pop), "_nsteps": steps, "_step0": start, "_dt": self.net.dt,
-            "_ref": _address(pop._refractory), "_record_spikes": int(bool(self.spike_monitors)),
+            "_ref": _address(pop._eq_refractory), "_record_spikes": int(bool(self.spike_monitors)),
             "_spike_index": _address(self.spike_index), "_spike_step": _address(self.spike_step),
             "_spike_count": _address(self.spike_count), "_spike_capacity": self.capacity,
             "_err": _address(self.error), "_threads": self.net.threads,
             "_all_flags": _address(self.all_flags),
             "_block_events": _address(self.block_events)}
-        for name, array in pop._state_arrays().items():
+        for name, array in pop._eq_state_arrays().items():
             args[state_pointer(name)] = _address(array)
-        for name, value in pop._params.items():
+        for name, value in pop._eq_params.items():
             if isinstance(value, np.ndarray):
                 args[parameter_pointer(name)] = _address(value)
             else:
@@ -415,12 +439,12 @@ class _Run:
 
     def _blow_up(self) -> SimulationError:
         step, neuron, _ = (int(x) for x in self.error)
-        state = self.pop._state_arrays()
-        bad = [name for name in self.pop.neuron.variables if not np.isfinite(state[name][neuron])]
+        state = self.pop._eq_state_arrays()
+        bad = [name for name in self.pop._eq_neuron.variables if not np.isfinite(state[name][neuron])]
         what = (f"{bad[0]} of neuron {neuron} became {state[bad[0]][neuron]}" if bad else
                 f"a variable of neuron {neuron} became non-finite (and was then reset)")
         return SimulationError(
-            f"{self.pop.name}: {what} at t = "
-            f"{(step + 1) * self.net.dt:g} ms ({self.pop.neuron.method}, dt = {self.net.dt} ms). "
+            f"{self.pop._eq_name}: {what} at t = "
+            f"{(step + 1) * self.net.dt:g} ms ({self.pop._eq_neuron.method}, dt = {self.net.dt} ms). "
             "The simulation stopped there; try a smaller dt or another method "
             "(e.g. method='rk4' or 'exponential').")

@@ -442,3 +442,21 @@ def test_a_monitor_given_twice_records_once():
     eq.Network(pop, trace, trace, spikes, spikes, dt=0.1).run(20.0)
     assert len(trace.t) == 200 and np.all(np.diff(trace.t) > 0)
     assert spikes.count[0] == len(spikes.t) == len(np.unique(spikes.t))
+
+
+def test_model_names_win_over_population_attributes():
+    neuron = eq.Neuron("parameters: N = 2.0; _a = 1.0; name = 3.0; neuron = 4.0\n"
+                       "equations: dv/dt = N + _a + name + neuron", method="euler")
+    pop = eq.Population(neuron, 2)
+    pop._a = 5.0
+    pop.name = 0.0
+    assert np.all(pop.N == 2.0) and np.all(pop._a == 5.0) and np.all(pop.name == 0.0)
+    eq.Network(pop, dt=0.1).run(1.0)
+    np.testing.assert_allclose(pop.v, 11.0)
+    assert len(pop) == 2
+    with pytest.raises(AttributeError):
+        pop._typo = 1.0                      # never a silent new attribute
+    plain = eq.Population(eq.Neuron(LIF), 3, name="cortex")
+    assert plain.name == "cortex" and plain.N == 3
+    plain.name = "thalamus"
+    assert plain.name == "thalamus"
