@@ -443,8 +443,10 @@ class _Run:
         bad = [name for name in self.pop._eq_neuron.variables if not np.isfinite(state[name][neuron])]
         what = (f"{bad[0]} of neuron {neuron} became {state[bad[0]][neuron]}" if bad else
                 f"a variable of neuron {neuron} became non-finite (and was then reset)")
+        method = self.pop._eq_neuron.method
+        others = [m for m in ("rk4", "exponential", "implicit") if m != method]
         return SimulationError(
             f"{self.pop._eq_name}: {what} at t = "
-            f"{(step + 1) * self.net.dt:g} ms ({self.pop._eq_neuron.method}, dt = {self.net.dt} ms). "
-            "The simulation stopped there; try a smaller dt or another method "
-            "(e.g. method='rk4' or 'exponential').")
+            f"{(step + 1) * self.net.dt:g} ms ({method}, dt = {self.net.dt} ms). "
+            "The simulation stopped there. Check the parameters, or try a smaller dt or "
+            f"another method (e.g. {' or '.join(repr(m) for m in others[:2])}).")
