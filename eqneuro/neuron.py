@@ -191,8 +191,8 @@ def _analyse(source: Source, selected: str | None, name: str | None, method: str
     from .transform import to_ast
 
     if method is not None and method not in METHOD_NAMES:
-        raise ValueError(f"unknown method {method!r}; "
-                         + (did_you_mean(method, METHOD_NAMES) or "")
+        close = did_you_mean(method, METHOD_NAMES)
+        raise ValueError(f"unknown method {method!r}" + (f"; {close}" if close else "")
                          + f" (methods: {', '.join(METHOD_NAMES)})")
     tree = to_ast(source)
     check_variants(tree)
