@@ -7,7 +7,6 @@ from . import syntax as ast
 from .errors import ModelError, Source, Span, did_you_mean
 from .functions import BUILTINS, RESERVED_NAMES
 
-SINGLE_SECTIONS = ("spike", "refractory", "method")
 PARAMETER_FLAGS = ("shared",)
 EQUATION_VALUE_FLAGS = ("init", "min", "max")
 EQUATION_BARE_FLAGS = ("unless_refractory", "evolve_refractory")

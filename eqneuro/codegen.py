@@ -30,7 +30,8 @@ class KernelSpec:
     method: str
     version: str
     arguments: tuple[Argument, ...]
-    locals: tuple[str, ...]
+    locals: tuple[str, ...]             # of the block function
+    record_locals: tuple[str, ...]      # of the run loop (state monitors)
     prelude_lines: tuple[str, ...]
     invariant_lines: tuple[str, ...]
     update_lines: tuple[str, ...]
@@ -223,13 +224,14 @@ class _Builder:
 
     def spec(self) -> KernelSpec:
         update = tuple(self.update_lines())
-        record = tuple(self.record_lines())
         invariants = tuple(self.invariant_loads())
+        block_locals, self.locals = tuple(self.locals), []
+        record = tuple(self.record_lines())
         prelude = tuple(self.prelude_lines())
         stored = " + ".join(f"{state_pointer(n)}[_i]" for n in self.model.state_names)
         nonfinite = f"eq_not_finite({stored})" if stored else "0"
         return KernelSpec(self.model.name, self.plan.method, __version__, self.arguments(),
-                          tuple(self.locals), prelude, invariants, update, record,
+                          block_locals, tuple(self.locals), prelude, invariants, update, record,
                           self.model.spike is not None, nonfinite)
 
 
@@ -257,7 +259,7 @@ def render(spec: KernelSpec) -> str:
         c_arguments=c_arguments, model_name=spec.model_name, method=spec.method, version=spec.version,
         python_arguments=[a.name for a in spec.arguments], c_parameters=c_parameters,
         python_parameters=python_parameters, call_arguments=call_arguments,
-        locals=spec.locals, prelude_lines=spec.prelude_lines, update_lines=spec.update_lines,
+        locals=spec.locals, record_locals=spec.record_locals, prelude_lines=spec.prelude_lines, update_lines=spec.update_lines,
         invariants=max(1, len(spec.prelude_lines)), invariant_lines=spec.invariant_lines,
         has_spike=spec.has_spike, nonfinite_test=spec.nonfinite_test,
         record_lines=spec.record_lines, block=spec.block)

@@ -23,11 +23,6 @@ def derivative_symbol(variable: str) -> sympy.Symbol:
     return sympy.Symbol(f"d{variable}{DERIVATIVE_SUFFIX}", real=True)
 
 
-def derivative_variable(sym: sympy.Symbol) -> str | None:
-    name = sym.name
-    if name.startswith("d") and name.endswith(DERIVATIVE_SUFFIX):
-        return name[1:-len(DERIVATIVE_SUFFIX)]
-    return None
 
 
 def _heaviside(x):

@@ -61,9 +61,6 @@ class CythonPrinter(C99CodePrinter):
             return self._print(optimize(expr, _EXPAND_POW))
         return f"pow({self._print(base)}, {self._print(exponent)})"
 
-    def _print_Mul(self, expr):
-        return super()._print_Mul(expr)
-
     def _print_Piecewise(self, expr):
         *pieces, last = expr.args
         if last.cond != sympy.true:
@@ -98,9 +95,6 @@ class CythonPrinter(C99CodePrinter):
 
     def _print_Phi1(self, expr):
         return f"_eq_phi1({self._print(expr.args[0])})"
-
-    def _print_Heaviside(self, expr):
-        return f"(1.0 if {self._print(expr.args[0])} > 0 else 0.0)"
 
 
 def cse_statements(statements, updates, prefix: str = "_c"):

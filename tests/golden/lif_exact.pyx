@@ -93,7 +93,6 @@ cdef inline int32_t _update_block(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, do
     cdef double I
     cdef double _active
     cdef double _new_v
-    cdef double r
     cdef double _k0
     cdef double _k1
     cdef double _k2
@@ -131,13 +130,7 @@ cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr 
     cdef double _kv[4]
     cdef double v
     cdef double I
-    cdef double _active
-    cdef double _new_v
     cdef double r
-    cdef double _k0
-    cdef double _k1
-    cdef double _k2
-    cdef double _k3
     _kv[0] = V_L*g_L
     _kv[1] = (1.0/(C))
     _kv[2] = -g_L/C
