@@ -26,6 +26,7 @@ setup(
     },
     install_requires=[
         "numpy>=1.24",
+        "scipy>=1.10",
         "sympy>=1.12",
         "lark[interegular]>=1.1.9",
         "cython>=3.0",
@@ -34,7 +35,7 @@ setup(
         "tqdm>=4.60",
     ],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6", "scipy>=1.10"],
+        "test": ["pytest>=7", "hypothesis>=6"],
     },
     entry_points={"console_scripts": ["eqneuro = eqneuro.cli:main"]},
 )

@@ -12,6 +12,7 @@ from .functions import symbol
 from .methods import ACTIVE, UpdatePlan
 from .model import NeuronModel
 from .printer import CythonPrinter, cse_statements, internal_name
+from .propagators import argument_name
 from .resources import resource_dir
 
 from .kernel_abi import (BLOCK, Layout, c_name, monitor_buffer,
@@ -83,6 +84,10 @@ class _Builder:
         self.locals: list[str] = []
         self.array_params = [p for p in model.parameter_names if p in layout.array_parameters]
         scalars = {symbol(p) for p in model.parameter_names if p not in self.array_params}
+        self.coefficients = [s for p in plan.propagators for s in p.symbols]
+        self.array_coefficients = [s for s in self.coefficients
+                                   if s.name in layout.array_parameters]
+        scalars |= set(self.coefficients) - set(self.array_coefficients)
         self.hoist = _Hoister(scalars | {symbol("dt")})
 
     def local(self, name: str) -> str:
@@ -91,7 +96,8 @@ class _Builder:
         return name
 
     def printer(self, time: str) -> CythonPrinter:
-        return CythonPrinter({"t": time, "dt": "_dt"})
+        names = {s.name: argument_name(s.name, False) for s in self.coefficients}
+        return CythonPrinter({"t": time, "dt": "_dt", **names})
 
     def arguments(self) -> tuple[Argument, ...]:
         args = [Argument("_n", "n"), Argument("_nsteps", "n"), Argument("_step0", "n"),
@@ -100,6 +106,9 @@ class _Builder:
         for p in self.model.parameter_names:
             args.append(Argument(parameter_pointer(p), "d") if p in self.array_params
                          else Argument(c_name(p), "f"))
+        for s in self.coefficients:
+            per_neuron = s in self.array_coefficients
+            args.append(Argument(argument_name(s.name, per_neuron), "d" if per_neuron else "f"))
         args += [Argument("_ref", "i"), Argument("_record_spikes", "n"),
                  Argument("_spike_index", "i"), Argument("_spike_step", "l"),
                  Argument("_spike_count", "l"), Argument("_spike_capacity", "n"),
@@ -119,6 +128,8 @@ class _Builder:
         if params:
             lines += [f"{self.local(c_name(p))} = {parameter_pointer(p)}[_i]"
                       for p in self.array_params]
+            lines += [f"{self.local(argument_name(s.name, False))} = "
+                      f"{argument_name(s.name, True)}[_i]" for s in self.array_coefficients]
         return lines
 
     def assignments_for(self, exprs, printer) -> list[str]:

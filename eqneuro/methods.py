@@ -38,15 +38,37 @@ class Unsupported(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Propagator:
+    """The matrix exponential exp(A) of an augmented matrix A = [[M*dt, B*dt], [0, 0]] whose
+    entries are expressions of parameters and dt: computed numerically once per run (per
+    neuron where the parameters differ). `outputs` are the entries the update reads, as
+    (row, column, symbol); column n of row i is the constant term of variable i."""
+
+    matrix: tuple[tuple[sympy.Expr, ...], ...]
+    outputs: tuple[tuple[int, int, sympy.Symbol], ...]
+
+    @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        return tuple(symbol for _, _, symbol in self.outputs)
+
+
+@dataclass(frozen=True, slots=True)
 class UpdatePlan:
-    """Statements computing one step: locals in order, then the new value of each state var."""
+    """Statements computing one step: locals in order, then the new value of each state var.
+    `propagators` are coefficients the statements read, computed once per run."""
 
     method: str
     statements: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
     updates: tuple[tuple[str, sympy.Expr], ...]
+    propagators: tuple[Propagator, ...] = ()
 
     def __str__(self) -> str:
         lines = [f"# {self.method}"]
+        for propagator in self.propagators:
+            size = len(propagator.matrix)
+            lines.append(f"# once per run: P = expm(A), A = [[M*dt, B*dt], [0, 0]] "
+                         f"({size}x{size})")
+            lines += [f"{s.name} = P[{i}, {j}]" for i, j, s in propagator.outputs]
         lines += [f"{s.name} = {sympy.sstr(e)}" for s, e in self.statements]
         lines += [f"{n}_new = {sympy.sstr(e)}" for n, e in self.updates]
         return "\n".join(lines).replace("$", "")
@@ -169,10 +191,10 @@ def _linear_system(model: NeuronModel, allow_time: bool):
 
 
 def exact(model: NeuronModel) -> UpdatePlan:
-    """Linear systems with constant coefficients: one variable, uncoupled variables, or two
-    variables where one drives the other (a synaptic current driving the membrane). Those
-    have real eigenvalues for every parameter value; the removable singularity of equal
-    time constants (1/(tau - tau_s)) is guarded like any other 0/0."""
+    """Linear systems with constant coefficients. Closed forms where they hold for every
+    parameter value (one variable, uncoupled variables, two variables where one drives the
+    other; the 0/0 of equal time constants is guarded); any other such system, of any size,
+    through its matrix exponential, computed numerically once per run."""
     xs, m, b = _linear_system(model, allow_time=False)
     n = len(xs)
     if all(m[i, j] == 0 for i in range(n) for j in range(n) if i != j):
@@ -183,10 +205,19 @@ def exact(model: NeuronModel) -> UpdatePlan:
             updates.append((x.name, x + DT * f * Phi1(sympy.simplify(a * DT)) if a != 0
                             else x + DT * b[i]))
         return _hold_selected(model, UpdatePlan("exact", (), tuple(updates)))
-    if n != 2 or (m[0, 1] != 0 and m[1, 0] != 0):
-        raise Unsupported("exact integration covers one variable, uncoupled variables, or two "
-                          "variables where one drives the other; these equations are coupled "
-                          "both ways (use 'exponential' or 'rk4')")
+    held = [i for i, x in enumerate(xs) if x.name in _held(model)]
+    drives_unheld = any(m[i, j] != 0 for j in held for i in range(n) if i not in held)
+    if n == 2 and (m[0, 1] == 0 or m[1, 0] == 0) and not drives_unheld:
+        try:
+            return _cascade(model, xs, m, b)
+        except Unsupported:
+            pass
+    return _numeric_exact(model, xs, m, b, held)
+
+
+def _cascade(model: NeuronModel, xs, m, b) -> UpdatePlan:
+    """Two variables, one driving the other: the symbolic matrix exponential."""
+    n = len(xs)
     augmented = sympy.zeros(n + 1, n + 1)
     augmented[:n, :n] = m * DT
     augmented[:n, n] = b * DT
@@ -201,6 +232,57 @@ def exact(model: NeuronModel) -> UpdatePlan:
     updates = tuple((x.name, guard_expression(sympy.together(new[i]), parameters))
                     for i, x in enumerate(xs))
     return _hold_selected(model, UpdatePlan("exact", (), updates))
+
+
+def _numeric_exact(model: NeuronModel, xs, m, b, held: list[int]) -> UpdatePlan:
+    """x(t + dt) = P x(t) + q with [P q] the top rows of expm([[M*dt, B*dt], [0, 0]]).
+    While refractory, held variables stand still: a second propagator with their rows
+    zeroed gives the exact evolution of the others."""
+    active_part = _propagated(xs, m, b, "$pa")
+    if not held or model.refractory is None:
+        updates, propagator = active_part
+        return UpdatePlan("exact", (), updates, (propagator,))
+    frozen_m, frozen_b = m.copy(), b.copy()
+    for i in held:
+        frozen_m[i, :] = sympy.zeros(1, len(xs))
+        frozen_b[i] = 0
+    refractory_part = _propagated(xs, frozen_m, frozen_b, "$pr")
+    updates = tuple((name, sympy.Piecewise((active, ACTIVE > 0), (still, True)))
+                    for (name, active), (_, still) in zip(active_part[0], refractory_part[0]))
+    propagators = tuple(p for p in (active_part[1], refractory_part[1]) if p.outputs)
+    return UpdatePlan("exact", (), updates, propagators)
+
+
+def _propagated(xs, m, b, prefix: str):
+    """The updates x_i' = sum_j P_ij x_j + q_i over the entries that are not structurally
+    zero (x_j reaches x_i through the coupling graph), and the Propagator computing them."""
+    n = len(xs)
+    reach = [[i == j or m[i, j] != 0 for j in range(n)] for i in range(n)]
+    for k in range(n):                       # transitive closure (Warshall)
+        for i in range(n):
+            if reach[i][k]:
+                reach[i] = [reach[i][j] or reach[k][j] for j in range(n)]
+    matrix = sympy.zeros(n + 1, n + 1)
+    matrix[:n, :n] = m * DT
+    matrix[:n, n] = b * DT
+    outputs, updates = [], []
+    for i, x in enumerate(xs):
+        if all(m[i, j] == 0 for j in range(n)) and b[i] == 0:
+            updates.append((x.name, x))           # dx/dt = 0: x stands still
+            continue
+        terms = []
+        for j in range(n + 1):
+            constant = j == n
+            if constant and not any(reach[i][k] and b[k] != 0 for k in range(n)):
+                continue
+            if not constant and not reach[i][j]:
+                continue
+            entry = sympy.Symbol(f"{prefix}{i}_{j}", real=True)
+            outputs.append((i, j, entry))
+            terms.append(entry if constant else entry * xs[j])
+        updates.append((x.name, sympy.Add(*terms)))
+    rows = tuple(tuple(matrix[i, j] for j in range(n + 1)) for i in range(n + 1))
+    return tuple(updates), Propagator(rows, tuple(outputs))
 
 
 def implicit(model: NeuronModel) -> UpdatePlan:
@@ -238,13 +320,11 @@ def plan(model: NeuronModel, method: str | None = None) -> UpdatePlan:
     method = method or model.method
     if not model.state:
         return UpdatePlan(method or "none", (), ())
-    if method is None:
-        for candidate in (exact, exponential):
-            try:
-                return candidate(model)
-            except Unsupported:
-                continue
-        return explicit(model, "rk4")
+    if method is None:      # exact where possible; never less accurate than rk4
+        try:
+            return exact(model)
+        except Unsupported:
+            return explicit(model, "rk4")
     if method in EXPLICIT:
         return explicit(model, method)
     return {"exponential": exponential, "exact": exact, "implicit": implicit}[method](model)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .errors import ModelError, Source
 from .modelcache import kernel_name, load_record, model_key, save_kernel_name, save_record
 from .parser import normalise
+from .propagators import PropagatorInfo
 
 SECTION_ORDER = ("parameters", "functions", "equations", "spike", "reset", "refractory",
                  "method")
@@ -24,6 +25,7 @@ class RuntimeInfo:
     assignments: tuple[tuple[str, tuple], ...]            # name, value tree (ordered)
     has_spike: bool
     has_refractory: bool
+    propagators: tuple[PropagatorInfo, ...] = ()         # exact integration: expm per run
 
 
 def _section_text(kind: str, value) -> str:
@@ -205,9 +207,28 @@ def _analyse(source: Source, selected: str | None, name: str | None, method: str
         update = plan(numeric, method)
     except Unsupported as why:
         chosen = method or model.method
+        working = [m for m in METHOD_NAMES if m != chosen and _integrates(numeric, m)]
         raise ModelError(f"method '{chosen}' cannot integrate this model: {why}", source,
-                         None, "choose another method, e.g. 'rk4' or 'euler'") from None
+                         _method_span(decl, source),
+                         "methods that can: " + ", ".join(repr(m) for m in working)) from None
     return _Analysed(model, numeric, update)
+
+
+def _integrates(model, method: str) -> bool:
+    from .methods import Unsupported, plan
+    try:
+        plan(model, method)
+    except Unsupported:
+        return False
+    return True
+
+
+def _method_span(decl, source):
+    """Where the method was asked for in the text (None when given as method=)."""
+    for section in decl.sections:
+        if section.kind == "method":
+            return section.items[0].span
+    return None
 
 
 def _record_of(analysed: _Analysed) -> dict:
@@ -221,6 +242,9 @@ def _record_of(analysed: _Analysed) -> dict:
         "state": [[s.name, to_tree(s.init)] for s in numeric.state],
         "assignments": [[a.name, to_tree(a.value)] for a in numeric.assignments],
         "has_spike": model.spike is not None, "has_refractory": model.refractory is not None,
+        "propagators": [[[[to_tree(entry) for entry in row] for row in p.matrix],
+                         [[i, j, symbol.name] for i, j, symbol in p.outputs]]
+                        for p in plan.propagators],
         "text": model_text(model, plan.method), "latex": model_latex(model, plan.method)}
 
 
@@ -234,7 +258,9 @@ def _info_of(record: dict) -> RuntimeInfo:
         parameters=tuple((n, float(v), bool(s)) for n, v, s in record["parameters"]),
         state=tuple((n, _tuples(t)) for n, t in record["state"]),
         assignments=tuple((n, _tuples(t)) for n, t in record["assignments"]),
-        has_spike=record["has_spike"], has_refractory=record["has_refractory"])
+        has_spike=record["has_spike"], has_refractory=record["has_refractory"],
+        propagators=tuple(PropagatorInfo(_tuples(matrix), tuple((i, j, n) for i, j, n in outputs))
+                          for matrix, outputs in record["propagators"]))
 
 
 @functools.lru_cache(maxsize=256)

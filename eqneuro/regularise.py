@@ -1,7 +1,8 @@
 """Removable singularities: 0/0 points such as the HH rate (v+60)/(1-exp(-0.1*(v+60))) at
 v = -60 are replaced near the point by their limit, so that the model stays finite for every
 finite state. Works on any quotient whose numerator and denominator vanish together at a
-real root of the denominator in one state variable."""
+real root of the denominator in one state variable, when both are smooth there (so that the
+limit exists and is the same from both sides: abs(v)/v, a jump, is left alone)."""
 from __future__ import annotations
 
 import sympy
@@ -34,7 +35,8 @@ def guard_expression(expr, variables):
     if denominator == 1:
         return expr
     for x in variables:
-        if not denominator.has(x):
+        if not denominator.has(x) or not _smooth_in(numerator, x) or \
+                not _smooth_in(denominator, x):
             continue
         for root in _real_roots(denominator, x):
             if not _vanishes(numerator, x, root):
@@ -43,8 +45,19 @@ def guard_expression(expr, variables):
             if _is_zero(slope):
                 continue     # a double root: not a simple 0/0, leave the expression alone
             limit = sympy.diff(numerator, x).xreplace({x: root}) / slope   # l'Hopital
+            if limit.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan, sympy.I):
+                continue     # sqrt(v)/v: the quotient has no finite limit
             return sympy.Piecewise((limit, sympy.Abs(x - root) < GUARD), (expr, True))
     return expr
+
+
+# Functions with a kink or a jump somewhere: l'Hopital's rule does not apply through them.
+_NOT_SMOOTH = (sympy.Abs, sympy.sign, sympy.Piecewise, sympy.Max, sympy.Min, sympy.floor,
+               sympy.ceiling, sympy.Heaviside, sympy.Mod)
+
+
+def _smooth_in(expr, x) -> bool:
+    return not any(node.has(x) for node in expr.atoms(*_NOT_SMOOTH))
 
 
 def _real_roots(denominator, x):

@@ -128,7 +128,7 @@ def test_implicit_backward_euler_on_linear_system_is_stable_for_stiff_steps():
 @pytest.mark.parametrize("text, expected", [
     (RATE, "exact"),
     ("parameters: I = 1\nequations:\n    dn/dt = (1 - n)*exp(v/10) - n\n"
-     "    dv/dt = n*(50 - v) - v + I\n", "exponential"),
+     "    dv/dt = n*(50 - v) - v + I\n", "rk4"),       # linear in each own variable: not exact
     ("equations: dv/dt = 0.04*v^2 + 5*v + 140", "rk4"),
 ])
 def test_automatic_choice(text, expected):
@@ -162,12 +162,21 @@ def test_exact_two_variable_cascade_for_every_pair_of_time_constants(tau1, tau2)
     np.testing.assert_allclose([pop.x[0], pop.y[0]], expected, rtol=1e-9)
 
 
-@pytest.mark.parametrize("text", [
-    "parameters: tau = 10.0; tau_w = 100.0; a = 0.5; I = 20.0\n"
-    "equations:\n    tau * dv/dt = -v - w + I\n    tau_w * dw/dt = a * v - w\n",
-    "equations:\n    dx/dt = -1*x + y : init = 1\n    dy/dt = -2*y + z\n    dz/dt = -3*z + x\n",
+@pytest.mark.parametrize("text, matrix", [
+    ("parameters: tau = 10.0; tau_w = 100.0; a = 0.5; I = 20.0\n"
+     "equations:\n    tau * dv/dt = -v - w + I : init = 1\n    tau_w * dw/dt = a * v - w\n",
+     [[-0.1, -0.1, 2.0], [0.005, -0.01, 0.0], [0, 0, 0]]),
+    ("equations:\n    dx/dt = -1*x + y : init = 1\n    dy/dt = -2*y + z\n    dz/dt = -3*z + x\n",
+     [[-1, 1, 0, 0], [0, -2, 1, 0], [1, 0, -3, 0], [0, 0, 0, 0]]),
 ])
-def test_systems_coupled_both_ways_are_not_integrated_exactly(text):
-    assert eq.Neuron(text).method == "exponential"          # chosen at once, no SymPy hang
-    with pytest.raises(eq.ModelError, match="coupled both ways"):
-        eq.Neuron(text, method="exact")
+def test_systems_coupled_both_ways_are_integrated_exactly(text, matrix):
+    """A matrix exponential per run (SciPy), chosen at once without a SymPy hang."""
+    from scipy.linalg import expm
+    neuron = eq.Neuron(text)
+    assert neuron.method == "exact"
+    pop = eq.Population(neuron, 1)
+    eq.Network(pop, dt=0.5).run(20.0)
+    start = np.zeros(len(matrix)); start[0], start[-1] = 1.0, 1.0
+    expected = expm(np.array(matrix, dtype=float) * 20.0) @ start
+    got = [getattr(pop, name)[0] for name in neuron.variables]
+    np.testing.assert_allclose(got, expected[:-1], rtol=1e-10)
