@@ -1,21 +1,133 @@
-"""Readable text and LaTeX renderings of a NeuronModel."""
+"""Readable text and LaTeX renderings of a model, close to how it was written: the model text
+is transformed again with SymPy's automatic evaluation off, so that `0.01*(v + 60)` stays as
+written instead of becoming `0.6 + 0.01*v`; each ODE is shown solved for d/dt."""
 from __future__ import annotations
 
-import sympy
+from dataclasses import dataclass
 
-from .functions import symbol
+import sympy
+from sympy.printing.str import StrPrinter
+
+from . import syntax as ast
+from .functions import derivative_symbol, symbol
 from .model import NeuronModel
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The model's expressions as written (unevaluated SymPy), by name."""
+
+    derivatives: tuple[tuple[str, sympy.Basic], ...] = ()
+    assignments: tuple[tuple[str, sympy.Basic], ...] = ()
+    flags: tuple[tuple[str, str, sympy.Basic], ...] = ()        # variable, flag, value
+    spike: sympy.Basic | None = None
+    reset: tuple[tuple[str, str, sympy.Basic], ...] = ()        # target, operator, value
+    refractory: sympy.Basic | None = None
+
+
+def written_forms(sections: dict[str, tuple]) -> Written:
+    """From the merged sections of an AST built with evaluate(False)."""
+    derivatives, assignments, flags = [], [], []
+    for equation in sections.get("equations", ()):
+        uses = equation.lhs.derivatives + equation.rhs.derivatives
+        if not uses:
+            assignments.append((equation.lhs.value.name, equation.rhs.value))
+            continue
+        name = uses[0].name
+        derivatives.append((name, _solved(equation, name)))
+        flags += [(name, f.name, f.value.value) for f in equation.flags if f.value is not None]
+    spike = sections.get("spike", (None,))[0]
+    refractory = sections.get("refractory", (None,))[0]
+    reset = tuple((s.target, s.operator, s.value.value) for s in sections.get("reset", ()))
+    return Written(tuple(derivatives), tuple(assignments), tuple(flags),
+                   spike.value if spike is not None else None, reset,
+                   refractory.value if refractory is not None else None)
+
+
+def _solved(equation: ast.Equation, name: str):
+    """`tau*dv/dt + v = I` -> `(I - v)/tau`, keeping the written terms; None when the
+    derivative is inside a product or function that SymPy must solve."""
+    d = derivative_symbol(name)
+    for side, other in ((equation.lhs.value, equation.rhs.value),
+                        (equation.rhs.value, equation.lhs.value)):
+        if other.has(d) or not side.has(d):
+            continue
+        terms = list(side.args) if isinstance(side, sympy.Add) else [side]
+        with_d = [term for term in terms if term.has(d)]
+        coefficient = _coefficient(with_d[0], d) if len(with_d) == 1 else None
+        if coefficient is None:
+            return None
+        rest = [sympy.Mul(-1, term, evaluate=False) for term in terms if not term.has(d)]
+        numerator = sympy.Add(other, *rest, evaluate=False) if rest else other
+        if coefficient == 1:
+            return numerator
+        return sympy.Mul(numerator, sympy.Pow(coefficient, -1, evaluate=False), evaluate=False)
+    return None
+
+
+def _coefficient(term, d):
+    """c for a term c*dX/dt written as a product; 1 for dX/dt itself."""
+    if term == d:
+        return sympy.Integer(1)
+    if isinstance(term, sympy.Mul) and sum(a == d for a in term.args) == 1:
+        factors = [a for a in term.args if a != d]
+        if not any(f.has(d) for f in factors):
+            return sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else factors[0]
+    return None
 
 
 def _fmt(value: float) -> str:
     return repr(float(value)) if value != int(value) or abs(value) >= 1e15 else f"{value:.1f}"
 
 
+def _flat(expr):
+    """Unevaluated sums and products flattened in written order, so that `a + b + c` prints
+    without the parentheses of its left-nested tree."""
+    if not isinstance(expr, sympy.Basic) or not expr.args:
+        return expr
+    args = [_flat(a) for a in expr.args]
+    if isinstance(expr, (sympy.Add, sympy.Mul)):
+        spliced = []
+        for arg in args:
+            spliced += list(arg.args) if type(arg) is type(expr) else [arg]
+        return expr.func(*spliced, evaluate=False)
+    with sympy.evaluate(False):
+        return expr.func(*args)
+
+
+class _TextPrinter(StrPrinter):
+    """SymPy's str printer, with eqneuro's spelling of conditions and conditionals."""
+
+    def _print_And(self, expr):
+        return " and ".join(self.parenthesize(a, 1) for a in expr.args)
+
+    def _print_Or(self, expr):
+        return " or ".join(self.parenthesize(a, 1) for a in expr.args)
+
+    def _print_Not(self, expr):
+        return "not " + self.parenthesize(expr.args[0], 1)
+
+    def _print_Piecewise(self, expr):
+        *pieces, last = expr.args
+        out = self._print(last.expr)
+        for value, condition in reversed(pieces):
+            out = f"({self._print(value)} if {self._print(condition)} else {out})"
+        return out
+
+
 def _expr(expr) -> str:
-    return sympy.sstr(expr, order="none", full_prec=False)
+    printer = _TextPrinter({"order": "none", "full_prec": False})
+    return printer.doprint(_flat(expr)).replace("$", "")
 
 
-def model_text(model: NeuronModel, method: str | None = None) -> str:
+def _lookup(pairs, name, default):
+    """The written form of `name`, else the analysed one."""
+    return next((value for key, value in pairs if key == name), default)
+
+
+def model_text(model: NeuronModel, method: str | None = None,
+               written: Written | None = None) -> str:
+    written = written or Written()
     method = method or model.method or "automatic"
     lines = [f"neuron {model.name}  (method: {method})"]
     if model.parameters:
@@ -24,41 +136,81 @@ def model_text(model: NeuronModel, method: str | None = None) -> str:
             lines.append(f"    {p.name} = {_fmt(p.value)}" + ("  (shared)" if p.shared else ""))
     lines.append("  equations:")
     for a in model.assignments:
-        lines.append(f"    {a.name} = {_expr(a.value)}")
+        lines.append(f"    {a.name} = {_expr(_lookup(written.assignments, a.name, a.value))}")
     for s in model.state:
-        flags = [f"init = {_expr(s.init)}"]
-        if s.lower is not None:
-            flags.append(f"min = {_expr(s.lower)}")
-        if s.upper is not None:
-            flags.append(f"max = {_expr(s.upper)}")
-        lines.append(f"    d{s.name}/dt = {_expr(s.derivative)}    [{', '.join(flags)}]")
+        shown = _lookup(written.derivatives, s.name, None)
+        flags = {f: v for var, f, v in written.flags if var == s.name}
+        items = [f"init = {_expr(flags.get('init', s.init))}"]
+        for flag, value in (("min", s.lower), ("max", s.upper)):
+            if value is not None:
+                items.append(f"{flag} = {_expr(flags.get(flag, value))}")
+        lines.append(f"    d{s.name}/dt = {_expr(shown if shown is not None else s.derivative)}"
+                     f"    [{', '.join(items)}]")
     if model.spike is not None:
-        lines.append(f"  spike: {_expr(model.spike)}")
+        lines.append(f"  spike: {_expr(written.spike if written.spike is not None else model.spike)}")
     if model.reset:
-        lines.append("  reset: " + "; ".join(
-            f"{r.target} = {_expr(r.value)}" for r in model.reset))
+        lines.append("  reset: " + "; ".join(_reset_text(r, written) for r in model.reset))
     if model.refractory is not None:
         held = [s.name for s in model.state if s.hold_when_refractory]
-        lines.append(f"  refractory: {_expr(model.refractory)} ms"
+        value = written.refractory if written.refractory is not None else model.refractory
+        lines.append(f"  refractory: {_expr(value)} ms"
                      + (f"  (holds {', '.join(held)})" if held else "  (blocks spikes only)"))
     return "\n".join(lines)
 
 
-def model_latex(model: NeuronModel, method: str | None = None) -> str:
-    rows = []
+def _reset_text(reset, written: Written) -> str:
+    for target, operator, value in written.reset:
+        if target == reset.target:
+            return f"{target} {operator} {_expr(value)}"
+    return f"{reset.target} = {_expr(reset.value)}"
+
+
+def model_latex(model: NeuronModel, method: str | None = None,
+                written: Written | None = None) -> str:
+    written = written or Written()
     names = {symbol(n): sympy.Symbol(n) for n in
              model.state_names + model.parameter_names + model.assignment_names}
-    latex = lambda e: sympy.latex(e.xreplace(names) if hasattr(e, "xreplace") else e)
-    for a in model.assignments:
-        rows.append(f"{sympy.latex(sympy.Symbol(a.name))} &= {latex(a.value)}")
+    def latex(expr) -> str:
+        with sympy.evaluate(False):
+            plain = expr.xreplace(names) if isinstance(expr, sympy.Basic) else expr
+        return sympy.latex(_flat(plain), order="none")
+    rows = [f"{sympy.latex(sympy.Symbol(a.name))} &= "
+            f"{latex(_lookup(written.assignments, a.name, a.value))}"
+            for a in model.assignments]
     for s in model.state:
+        shown = _lookup(written.derivatives, s.name, None)
+        flags = {f: v for var, f, v in written.flags if var == s.name}
+        extra = [rf"\text{{{f}}} = {latex(flags.get(f, v))}" for f, v in
+                 (("init", s.init), ("min", s.lower), ("max", s.upper)) if v is not None]
         rows.append(rf"\frac{{d{sympy.latex(sympy.Symbol(s.name))}}}{{dt}} &= "
-                    f"{latex(s.derivative)}")
+                    f"{latex(shown if shown is not None else s.derivative)}"
+                    r" \quad (" + r",\ ".join(extra) + ")")
     if model.spike is not None:
-        rows.append(rf"\text{{spike}} &: {latex(model.spike)}")
+        rows.append(rf"\text{{spike}} &: {latex(model.spike if written.spike is None else written.spike)}")
     if model.reset:
+        ops = {"=": r"\leftarrow", "+=": r"\mathrel{+}=", "-=": r"\mathrel{-}=",
+               "*=": r"\mathrel{*}=", "/=": r"\mathrel{/}="}
+        shown = {t: (op, v) for t, op, v in written.reset}
         rows.append(r"\text{reset} &: " + r",\; ".join(
-            f"{sympy.latex(sympy.Symbol(r.target))} \\leftarrow {latex(r.value)}"
-            for r in model.reset))
+            f"{sympy.latex(sympy.Symbol(r.target))} {ops[shown.get(r.target, ('=', r.value))[0]]} "
+            f"{latex(shown.get(r.target, ('=', r.value))[1])}" for r in model.reset))
+    if model.refractory is not None:
+        value = written.refractory if written.refractory is not None else model.refractory
+        rows.append(rf"\text{{refractory}} &: {latex(value)}\ \text{{ms}}")
     title = rf"\text{{{model.name}}}\ (\text{{{method or model.method or 'automatic'}}})"
     return "$$" + title + r"\\ \begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
+
+
+def written_of(source, selected: str | None) -> Written:
+    """The written forms of the neuron `selected` in `source` (already checked); the plain
+    forms are shown instead where SymPy cannot hold an expression unevaluated."""
+    from .transform import to_ast
+    from .variants import find_neuron, merged_sections
+    from .errors import ModelError
+    try:
+        with sympy.evaluate(False):
+            tree = to_ast(source)
+            decl = find_neuron(tree, selected)
+            return written_forms(merged_sections(source, tree, decl, ()))
+    except (ModelError, TypeError, ValueError, AttributeError, RecursionError):
+        return Written()

@@ -182,6 +182,7 @@ class _Analysed:
     model: object
     numeric: object
     plan: object
+    written: object = None
 
 
 @functools.lru_cache(maxsize=256)
@@ -211,7 +212,9 @@ def _analyse(source: Source, selected: str | None, name: str | None, method: str
         raise ModelError(f"method '{chosen}' cannot integrate this model: {why}", source,
                          _method_span(decl, source),
                          "methods that can: " + ", ".join(repr(m) for m in working)) from None
-    return _Analysed(model, numeric, update)
+    from .display import written_of
+    return _Analysed(model, numeric, update,
+                     written_of(source, decl.name))
 
 
 def _integrates(model, method: str) -> bool:
@@ -245,7 +248,8 @@ def _record_of(analysed: _Analysed) -> dict:
         "propagators": [[[[to_tree(entry) for entry in row] for row in p.matrix],
                          [[i, j, symbol.name] for i, j, symbol in p.outputs]]
                         for p in plan.propagators],
-        "text": model_text(model, plan.method), "latex": model_latex(model, plan.method)}
+        "text": model_text(model, plan.method, analysed.written),
+        "latex": model_latex(model, plan.method, analysed.written)}
 
 
 def _tuples(value):
