@@ -1,45 +1,99 @@
-"""The closed table of built-in functions: name -> SymPy constructor, arity, NumPy callable.
+"""The closed table of built-in functions: per name, its SymPy constructor, arity, summary,
+C spelling and NumPy callable. The transformer, the checks, the printer, the kernel's helper
+declarations and the NumPy evaluator all read this one table.
 
 Model text reaches SymPy only through this table and `symbol()`; nothing is sympified.
+SymPy is imported lazily, so that a warm start (NumPy evaluation only) never loads it.
 """
 from __future__ import annotations
 
+import functools
+import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-import sympy
+import numpy as np
 
 
-def symbol(name: str) -> sympy.Symbol:
+def symbol(name: str):
     """The SymPy symbol of a user name: always a plain real Symbol (never sympy.I, E, S, N...)."""
+    import sympy
     return sympy.Symbol(name, real=True)
 
 
 DERIVATIVE_SUFFIX = "/dt"
 
 
-def derivative_symbol(variable: str) -> sympy.Symbol:
+def derivative_symbol(variable: str):
     """The placeholder for `dX/dt`; its name cannot be written as a user name."""
+    import sympy
     return sympy.Symbol(f"d{variable}{DERIVATIVE_SUFFIX}", real=True)
 
 
+@functools.cache
+def sympy_object(path: str):
+    """`"exp"` -> sympy.exp; `"codegen.cfunctions.log10"`; `"eqneuro.special.Exprel"`."""
+    module, _, name = ("sympy." + path if not path.startswith("eqneuro.") else path).rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _constructor(path: str) -> Callable:
+    return lambda *args: sympy_object(path)(*args)
+
+
+def _sqrt(x):
+    return sympy_object("sqrt")(x)
+
+
+def _pow(x, y):
+    return sympy_object("Pow")(x, y)
 
 
 def _heaviside(x):
+    import sympy
     return sympy.Piecewise((sympy.Float(1.0), x > 0), (sympy.Float(0.0), True))
 
 
 def _logistic(x):
+    import sympy
     return 1 / (1 + sympy.exp(-x))
+
+
+def _clip(x, lo, hi):
+    import sympy
+    return sympy.Min(sympy.Max(x, lo), hi)
+
+
+def _pos(x):
+    import sympy
+    return sympy.Max(x, 0)
+
+
+def _np_exprel(x):
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(x == 0.0, 1.0, np.expm1(x) / np.where(x == 0.0, 1.0, x))
+
+
+def _np_heaviside(x, h0=0.5):
+    return np.heaviside(x, h0)
 
 
 @dataclass(frozen=True, slots=True)
 class Builtin:
+    """One built-in. `node` is the SymPy class `build` returns, with its C spelling `c`
+    (libc math, or an eq_* helper of the kernel template) and NumPy callable; a built-in
+    made of other nodes (pos, clip, sqrt...) has none of the three."""
+
     name: str
-    build: Callable[..., sympy.Expr]
+    build: Callable
     min_args: int
     max_args: int
     summary: str
+    node: str | None = None
+    c: str | None = None
+    numpy: Callable | None = None
+    callable: bool = True        # False: a node that SymPy produces, not a user name
 
     def arity_text(self) -> str:
         if self.min_args == self.max_args:
@@ -50,35 +104,79 @@ class Builtin:
         return f"{self.min_args} to {self.max_args} arguments"
 
 
-def _table(*rows: Builtin) -> dict[str, Builtin]:
-    return {row.name: row for row in rows}
-
-
 MANY = 1000
 
-BUILTINS: dict[str, Builtin] = _table(
-    Builtin("exp", sympy.exp, 1, 1, "exponential"),
-    Builtin("log", sympy.log, 1, 1, "natural logarithm"),
-    Builtin("sqrt", sympy.sqrt, 1, 1, "square root"),
-    Builtin("abs", sympy.Abs, 1, 1, "absolute value"),
-    Builtin("sin", sympy.sin, 1, 1, "sine"),
-    Builtin("cos", sympy.cos, 1, 1, "cosine"),
-    Builtin("tan", sympy.tan, 1, 1, "tangent"),
-    Builtin("tanh", sympy.tanh, 1, 1, "hyperbolic tangent"),
-    Builtin("sinh", sympy.sinh, 1, 1, "hyperbolic sine"),
-    Builtin("cosh", sympy.cosh, 1, 1, "hyperbolic cosine"),
-    Builtin("pow", sympy.Pow, 2, 2, "pow(x, y) = x^y"),
-    Builtin("min", sympy.Min, 2, MANY, "smallest argument"),
-    Builtin("max", sympy.Max, 2, MANY, "largest argument"),
-    Builtin("clip", lambda x, lo, hi: sympy.Min(sympy.Max(x, lo), hi), 3, 3,
-            "clip(x, lo, hi) = min(max(x, lo), hi)"),
-    Builtin("pos", lambda x: sympy.Max(x, 0), 1, 1, "rectifier, max(x, 0)"),
-    Builtin("sigmoid", _logistic, 1, 1, "logistic 1/(1 + exp(-x))"),
-    Builtin("logistic", _logistic, 1, 1, "logistic 1/(1 + exp(-x))"),
-    Builtin("heaviside", _heaviside, 1, 1, "1 if x > 0 else 0"),
-    Builtin("sign", sympy.sign, 1, 1, "-1, 0 or 1"),
-    Builtin("floor", sympy.floor, 1, 1, "round down"),
-    Builtin("ceil", sympy.ceiling, 1, 1, "round up"),
+
+def _node(name, node, arity, summary, c, numpy, callable=True) -> Builtin:
+    low, high = arity if isinstance(arity, tuple) else (arity, arity)
+    return Builtin(name, _constructor(node), low, high, summary, node, c, numpy, callable)
+
+
+def _composite(name, build, arity, summary) -> Builtin:
+    return Builtin(name, build, arity, arity, summary)
+
+
+TABLE: tuple[Builtin, ...] = (
+    _node("exp", "exp", 1, "exponential", "exp", np.exp),
+    _node("log", "log", 1, "natural logarithm", "log", np.log),
+    _composite("sqrt", _sqrt, 1, "square root"),
+    _node("abs", "Abs", 1, "absolute value", "fabs", np.abs),
+    _node("sin", "sin", 1, "sine", "sin", np.sin),
+    _node("cos", "cos", 1, "cosine", "cos", np.cos),
+    _node("tan", "tan", 1, "tangent", "tan", np.tan),
+    _node("tanh", "tanh", 1, "hyperbolic tangent", "tanh", np.tanh),
+    _node("sinh", "sinh", 1, "hyperbolic sine", "sinh", np.sinh),
+    _node("cosh", "cosh", 1, "hyperbolic cosine", "cosh", np.cosh),
+    _composite("pow", _pow, 2, "pow(x, y) = x^y"),
+    _node("min", "Min", (2, MANY), "smallest argument (NaN if any is NaN)", "eq_min",
+          np.minimum),
+    _node("max", "Max", (2, MANY), "largest argument (NaN if any is NaN)", "eq_max",
+          np.maximum),
+    _composite("clip", _clip, 3, "clip(x, lo, hi) = min(max(x, lo), hi)"),
+    _composite("pos", _pos, 1, "rectifier, max(x, 0)"),
+    _composite("sigmoid", _logistic, 1, "logistic 1/(1 + exp(-x))"),
+    _composite("logistic", _logistic, 1, "logistic 1/(1 + exp(-x))"),
+    _composite("heaviside", _heaviside, 1, "1 if x > 0 else 0"),
+    _node("sign", "sign", 1, "-1, 0 or 1 (NaN for NaN)", "eq_sign", np.sign),
+    _node("floor", "floor", 1, "round down", "floor", np.floor),
+    _node("ceil", "ceiling", 1, "round up", "ceil", np.ceil),
+    _node("exprel", "eqneuro.special.Exprel", 1, "(exp(x) - 1)/x, and 1 at x = 0",
+          "eq_exprel", _np_exprel),
+    _node("expm1", "codegen.cfunctions.expm1", 1, "exp(x) - 1, accurate near 0", "expm1",
+          np.expm1),
+    _node("log1p", "codegen.cfunctions.log1p", 1, "log(1 + x), accurate near 0", "log1p",
+          np.log1p),
+    _node("log10", "codegen.cfunctions.log10", 1, "base-10 logarithm", "log10", np.log10),
+    _node("log2", "codegen.cfunctions.log2", 1, "base-2 logarithm", "log2", np.log2),
+    _node("arcsin", "asin", 1, "inverse sine", "asin", np.arcsin),
+    _node("asin", "asin", 1, "inverse sine", "asin", np.arcsin),
+    _node("arccos", "acos", 1, "inverse cosine", "acos", np.arccos),
+    _node("acos", "acos", 1, "inverse cosine", "acos", np.arccos),
+    _node("arctan", "atan", 1, "inverse tangent", "atan", np.arctan),
+    _node("atan", "atan", 1, "inverse tangent", "atan", np.arctan),
+    _node("atan2", "atan2", 2, "atan2(y, x): the angle of the point (x, y)", "atan2",
+          np.arctan2),
+    _node("hypot", "codegen.cfunctions.hypot", 2, "hypot(x, y) = sqrt(x^2 + y^2)", "hypot",
+          np.hypot),
+    _node("mod", "Mod", 2, "mod(a, b) = a % b, with the sign of b (as Python)", "eq_mod",
+          np.mod),
+    # Produced by SymPy itself (derivatives of max/min), not written by users.
+    _node("Heaviside", "Heaviside", (1, 2), "step", "eq_heaviside", _np_heaviside,
+          callable=False),
 )
+
+BUILTINS: dict[str, Builtin] = {row.name: row for row in TABLE if row.callable}
+NUMPY: dict[str, Callable] = {row.name: row.numpy for row in TABLE if row.numpy is not None}
+
+
+@functools.cache
+def node_table() -> dict[type, Builtin]:
+    """SymPy class -> its built-in row (the first row naming it, e.g. arcsin for asin)."""
+    nodes: dict[type, Builtin] = {}
+    for row in TABLE:
+        if row.node is not None:
+            nodes.setdefault(sympy_object(row.node), row)
+    return nodes
+
 
 RESERVED_NAMES = frozenset({"t", "dt"})

@@ -2,21 +2,13 @@
 calls it): argument names, C spellings of user names, the specialisation Layout. No SymPy."""
 from __future__ import annotations
 
-import keyword
 from dataclasses import dataclass
 
 BLOCK = 256
 
-# Identifiers a user name must not become in the generated Cython/C.
-RESERVED = frozenset(keyword.kwlist) | frozenset("""
-    auto break case char const continue default do double else enum extern float for goto if
-    inline int long register restrict return short signed sizeof static struct switch typedef
-    union unsigned void volatile while bint cdef cpdef cimport ctypedef DEF IF ELIF ELSE
-    include nogil gil noexcept object print exec NULL True False None self cython
-    exp log sqrt fabs sin cos tan tanh sinh cosh pow fmax fmin floor ceil expm1 log1p fma
-    isnan isinf isfinite abs min max range len int32_t int64_t uint64_t uint8_t uintptr_t
-    size_t Py_ssize_t memcpy malloc free M_E M_PI main errno
-""".split())
+# The generated Cython has three namespaces: user names get USER_PREFIX (which no C, Cython,
+# Python or libc name has), internal names start with '_', C helpers with 'eq_'.
+USER_PREFIX = "eqv_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,19 +20,17 @@ class Layout:
 
 
 def c_name(name: str) -> str:
-    """The C spelling of a user name: unchanged unless it is reserved or starts with '_'."""
-    if name in RESERVED or name.startswith("_"):
-        return "u" + name if name.startswith("_") else name + "_"
-    return name
+    """The C spelling of a user name: one fixed prefix, so injective and collision-free."""
+    return USER_PREFIX + name
 
 
 def state_pointer(name: str) -> str:
-    return "_s_" + c_name(name)
+    return "_s_" + name
 
 
 def parameter_pointer(name: str) -> str:
-    return "_p_" + c_name(name)
+    return "_p_" + name
 
 
 def monitor_buffer(index: int, name: str) -> str:
-    return f"_m{index}_var_{c_name(name)}"
+    return f"_m{index}_var_{name}"

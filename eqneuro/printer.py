@@ -1,19 +1,34 @@
-"""SymPy -> Cython expressions: a C99 printer subclass plus rewrites and CSE."""
+"""SymPy -> Cython expressions: a C99 printer subclass plus rewrites and CSE.
+
+Every SymPy node a model can produce prints here or fails loudly: the built-ins through the
+one table in functions.py (libc math as `_libm.name`, NaN-propagating eq_* helpers of the
+kernel template), numbers (NaN and infinities included), conditionals and conditions as
+0/1 C integers (so that a condition inside a conditional never becomes a Python object)."""
 from __future__ import annotations
+
+import math
 
 import sympy
 from sympy.codegen.rewriting import create_expand_pow_optimization, optimize
 from sympy.printing.c import C99CodePrinter
 
+from .functions import BUILTINS, MANY, node_table
 from .kernel_abi import c_name
 from .methods import Phi1
 
 _EXPAND_POW = (create_expand_pow_optimization(6),)
+LIBM = "_libm"      # the template's `from libc cimport math as _libm`
 
 
 def internal_name(symbol: sympy.Symbol) -> str:
     """Internal symbols ($k1_v, $active) print as _k1_v, _active: users cannot write '$'."""
     return "_" + symbol.name[1:].replace("$", "_")
+
+
+def c_call(c: str, args: list[str]) -> str:
+    """A call of a table C spelling: eq_* helpers by name, libc math through _libm."""
+    function = c if c.startswith("eq_") else f"{LIBM}.{c}"
+    return f"{function}({', '.join(args)})"
 
 
 class CythonPrinter(C99CodePrinter):
@@ -23,7 +38,31 @@ class CythonPrinter(C99CodePrinter):
 
     def __init__(self, names: dict[str, str] | None = None):
         super().__init__({"strict": False})
+        self.known_functions = {}
         self.names = names or {}
+
+    def _print(self, expr, **kwargs):
+        row = node_table().get(type(expr))
+        if row is not None:
+            return self._print_builtin(row, expr)
+        return super()._print(expr, **kwargs)
+
+    def _print_builtin(self, row, expr):
+        args = [self._print(a) for a in expr.args]
+        if row.max_args == MANY and len(args) > 2:         # min, max: fold
+            out = args[0]
+            for arg in args[1:]:
+                out = c_call(row.c, [out, arg])
+            return out
+        if row.node == "Heaviside" and len(args) == 1:
+            args.append("0.5")
+        return c_call(row.c, args)
+
+    def _print_not_supported(self, expr):
+        raise TypeError(f"eqneuro cannot print {type(expr).__name__} into a kernel: {expr}")
+
+    def _print_Phi1(self, expr):
+        return c_call(BUILTINS["exprel"].c, [self._print(expr.args[0])])
 
     def _print_Symbol(self, expr):
         if expr.name in self.names:
@@ -34,8 +73,23 @@ class CythonPrinter(C99CodePrinter):
 
     def _print_Float(self, expr):
         value = float(expr)
+        if math.isnan(value):
+            return "eq_nan"
+        if math.isinf(value):
+            return "eq_inf" if value > 0 else "(-eq_inf)"
         text = repr(value)
-        return text if ("." in text or "e" in text or "n" in text) else text + ".0"
+        return text if ("." in text or "e" in text) else text + ".0"
+
+    def _print_NaN(self, expr):
+        return "eq_nan"
+
+    _print_ComplexInfinity = _print_NaN       # 1/0 in SymPy: no real value
+
+    def _print_Infinity(self, expr):
+        return "eq_inf"
+
+    def _print_NegativeInfinity(self, expr):
+        return "(-eq_inf)"
 
     def _print_Rational(self, expr):
         return self._print_Float(sympy.Float(expr))
@@ -54,12 +108,12 @@ class CythonPrinter(C99CodePrinter):
             positive = sympy.Pow(base, -exponent, evaluate=False) if exponent != -1 else base
             return f"(1.0/({self._print(optimize(positive, _EXPAND_POW))}))"
         if exponent == sympy.Rational(1, 2):
-            return f"sqrt({self._print(base)})"
+            return c_call("sqrt", [self._print(base)])
         if exponent == sympy.Rational(-1, 2):
-            return f"(1.0/sqrt({self._print(base)}))"
+            return f"(1.0/{c_call('sqrt', [self._print(base)])})"
         if exponent.is_Integer and 0 < exponent <= 6:
             return self._print(optimize(expr, _EXPAND_POW))
-        return f"pow({self._print(base)}, {self._print(exponent)})"
+        return c_call("pow", [self._print(base), self._print(exponent)])
 
     def _print_Piecewise(self, expr):
         *pieces, last = expr.args
@@ -70,15 +124,23 @@ class CythonPrinter(C99CodePrinter):
             out = f"({self._print(value)} if {self._print(condition)} else {out})"
         return out
 
-    # Conditions are 0/1 without side effects: bitwise operators keep loops branch-free.
+    # Conditions are C ints 0/1 without side effects: bitwise operators keep loops
+    # branch-free, and a conditional between conditions (ITE) stays an int.
     def _print_And(self, expr):
         return "(" + " & ".join(f"<int>{self._print(a)}" for a in expr.args) + ")"
 
     def _print_Or(self, expr):
         return "(" + " | ".join(f"<int>{self._print(a)}" for a in expr.args) + ")"
 
+    def _print_Xor(self, expr):
+        return "(" + " ^ ".join(f"<int>{self._print(a)}" for a in expr.args) + ")"
+
     def _print_Not(self, expr):
         return f"(1 - <int>{self._print(expr.args[0])})"
+
+    def _print_ITE(self, expr):
+        condition, then, otherwise = (self._print(a) for a in expr.args)
+        return f"(<int>{then} if {condition} else <int>{otherwise})"
 
     def _print_BooleanTrue(self, expr):
         return "1"
@@ -88,13 +150,6 @@ class CythonPrinter(C99CodePrinter):
 
     def _print_Relational(self, expr):
         return f"({self._print(expr.lhs)} {expr.rel_op} {self._print(expr.rhs)})"
-
-    def _print_sign(self, expr):
-        x = self._print(expr.args[0])
-        return f"(<double>({x} > 0) - <double>({x} < 0))"
-
-    def _print_Phi1(self, expr):
-        return f"_eq_phi1({self._print(expr.args[0])})"
 
 
 def cse_statements(statements, updates, prefix: str = "_c"):

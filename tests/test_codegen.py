@@ -41,16 +41,16 @@ def test_golden_lif_kernel():
 def test_uniform_parameters_are_scalars_and_per_neuron_ones_arrays():
     scalar = source(LIF, Layout((), ()))
     array = source(LIF, Layout(("I", "g_L"), ()))
-    assert "double I," in scalar and "_p_I" not in scalar
+    assert "double eqv_I," in scalar and "_p_I" not in scalar
     assert "dptr _p_I" in array and "dptr _p_g_L" in array
-    assert "I = _p_I[_i]" in array
+    assert "eqv_I = _p_I[_i]" in array
 
 
 def test_loop_invariants_are_hoisted_out_of_the_neuron_loop():
     text = source(LIF, Layout(("I",), ()), method="euler")
     block = text.split("cdef inline int32_t _update_block", 1)[1].split("return _events")[0]
     run = text.split("cdef int64_t _run(", 1)[1].split("for _step in range")[0]
-    assert "_dt/C" in run and "_kv[" in run          # computed once per run
+    assert "_dt/eqv_C" in run and "_kv[" in run          # computed once per run
     assert "/C" not in block
 
 

@@ -1,7 +1,10 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 # cython: initializedcheck=False, infer_types=False, nonecheck=False
 # eqneuro kernel: model LIF, method exact, eqneuro VERSION
-from libc.math cimport exp, log, sqrt, fabs, sin, cos, tan, tanh, sinh, cosh, pow, fmax, fmin, floor, ceil, expm1, lround
+# Built-in functions print as _libm.<C name> (eqneuro/functions.py) or as eq_* helpers below;
+# fmax/fmin are only for bounds, which are applied after the non-finite test.
+from libc cimport math as _libm
+from libc.math cimport fmax, fmin
 from libc.stdint cimport int32_t, int64_t, uint8_t, uintptr_t
 from cython.parallel cimport prange
 
@@ -14,7 +17,23 @@ cdef extern from *:
         uint64_t bits; memcpy(&bits, &x, sizeof bits);
         return (bits & 0x7ff0000000000000ULL) == 0x7ff0000000000000ULL;
     }
-    static inline double eq_phi1(double z) { return z == 0.0 ? 1.0 : expm1(z) / z; }
+    /* NaN propagates through every built-in, as in NumPy (C's fmin/fmax drop it). */
+    static inline double eq_min(double a, double b) { return (a < b || a != a) ? a : b; }
+    static inline double eq_max(double a, double b) { return (a > b || a != a) ? a : b; }
+    static inline double eq_sign(double x) {
+        return x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : (x == x ? 0.0 : x));
+    }
+    static inline double eq_heaviside(double x, double h0) {
+        return x > 0.0 ? 1.0 : (x < 0.0 ? 0.0 : (x == x ? h0 : x));
+    }
+    static inline double eq_exprel(double x) { return x == 0.0 ? 1.0 : expm1(x) / x; }
+    /* Python's a % b: the sign of b (fmod has the sign of a), as CPython's float_rem. */
+    static inline double eq_mod(double a, double b) {
+        double r = fmod(a, b);
+        if (r != 0.0) { if ((r < 0.0) != (b < 0.0)) r += b; }
+        else r = copysign(0.0, b);
+        return r;
+    }
     /* The first j >= start with flags[j] != 0 (or n): events are rare, so test 8 at once. */
     static inline Py_ssize_t eq_next_event(const uint8_t *flags, Py_ssize_t j, Py_ssize_t n) {
         uint64_t word;
@@ -29,7 +48,14 @@ cdef extern from *:
     ctypedef uint8_t* bptr "uint8_t * __restrict__"
     int eq_not_finite(double x) nogil
     Py_ssize_t eq_next_event(const uint8_t *flags, Py_ssize_t j, Py_ssize_t n) nogil
-    double _eq_phi1 "eq_phi1"(double z) nogil
+    double eq_min(double a, double b) nogil
+    double eq_max(double a, double b) nogil
+    double eq_sign(double x) nogil
+    double eq_heaviside(double x, double h0) nogil
+    double eq_exprel(double x) nogil
+    double eq_mod(double a, double b) nogil
+    const double eq_nan "NAN"
+    const double eq_inf "INFINITY"
 
 ARGUMENTS = (
     "_n",
@@ -37,11 +63,11 @@ ARGUMENTS = (
     "_step0",
     "_dt",
     "_s_v",
-    "C",
-    "g_L",
-    "V_L",
-    "V_T",
-    "V_r",
+    "eqv_C",
+    "eqv_g_L",
+    "eqv_V_L",
+    "eqv_V_T",
+    "eqv_V_r",
     "_p_I",
     "_ref",
     "_record_spikes",
@@ -74,7 +100,7 @@ cdef inline void _record_spikes_of(const uint8_t *_flags, Py_ssize_t _b0, Py_ssi
 
 
 cdef inline void _find_nonfinite(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g,
-                                 int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double C, double g_L, double V_L, double V_T, double V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
+                                 int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double eqv_C, double eqv_g_L, double eqv_V_L, double eqv_V_T, double eqv_V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
     """A neuron whose state blew up is left as it was (not clipped, not reset): find it."""
     cdef Py_ssize_t _i
     for _i in range(_b0, _b1):
@@ -85,14 +111,14 @@ cdef inline void _find_nonfinite(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g,
 
 cdef inline int32_t _update_block(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, double _t,
                                   double _tn, uint8_t *_flags, const double *_kv,
-                                  int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double C, double g_L, double V_L, double V_T, double V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
+                                  int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double eqv_C, double eqv_g_L, double eqv_V_L, double eqv_V_T, double eqv_V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
     """Advance neurons _b0.._b1-1 by one step. Returns events: bit 0 spike, bit 1 non-finite."""
     cdef Py_ssize_t _i
     cdef int32_t _flag, _events = 0, _bad, _fire, _r
-    cdef double v
-    cdef double I
+    cdef double eqv_v
+    cdef double eqv_I
     cdef double _active
-    cdef double _new_v
+    cdef double _new_eqv_v
     cdef double _k0
     cdef double _k1
     cdef double _k2
@@ -102,25 +128,25 @@ cdef inline int32_t _update_block(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, do
     _k2 = _kv[2]
     _k3 = _kv[3]
     for _i in range(_b0, _b1):
-        v = _s_v[_i]
-        I = _p_I[_i]
+        eqv_v = _s_v[_i]
+        eqv_I = _p_I[_i]
         _r = _ref[_i]
         _active = <double>(_r == 0)
-        _new_v = (_k3*(_k1*(_k0 + I) + _k2*v) + v if (_active > 0.0) else v)
-        _bad = eq_not_finite(_new_v)
-        _new_v = _new_v if _bad else fmax(_new_v, -100.0)
-        v = _new_v
-        _fire = <int32_t>(_r == 0) & <int32_t>(v > V_T) & (_bad ^ 1)
-        v = V_r if _fire else v
+        _new_eqv_v = (_k3*(_k1*(_k0 + eqv_I) + _k2*eqv_v) + eqv_v if (_active > 0.0) else eqv_v)
+        _bad = eq_not_finite(_new_eqv_v)
+        _new_eqv_v = _new_eqv_v if _bad else fmax(_new_eqv_v, -100.0)
+        eqv_v = _new_eqv_v
+        _fire = <int32_t>(_r == 0) & <int32_t>(eqv_v > eqv_V_T) & (_bad ^ 1)
+        eqv_v = eqv_V_r if _fire else eqv_v
         _ref[_i] = <int32_t>(fmax(2.0, 0.0) / _dt + 0.5) if _fire else _r - <int32_t>(_r > 0)
         _flag = _fire | (_bad << 1)
-        _s_v[_i] = v
+        _s_v[_i] = eqv_v
         _flags[_i - _b0] = <uint8_t>_fire
         _events = _events | _flag
     return _events
 
 
-cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double C, double g_L, double V_L, double V_T, double V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
+cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double eqv_C, double eqv_g_L, double eqv_V_L, double eqv_V_T, double eqv_V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
     cdef Py_ssize_t _i, _j, _b0, _b1, _bi
     cdef Py_ssize_t _nblocks = (_n + 256 - 1) // 256
     cdef int64_t _step, _g
@@ -128,13 +154,13 @@ cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr 
     cdef int32_t _events
     cdef double _t, _tn
     cdef double _kv[4]
-    cdef double v
-    cdef double I
-    cdef double r
-    _kv[0] = V_L*g_L
-    _kv[1] = (1.0/(C))
-    _kv[2] = -g_L/C
-    _kv[3] = _dt*_eq_phi1(-_dt*g_L/C)
+    cdef double eqv_v
+    cdef double eqv_I
+    cdef double eqv_r
+    _kv[0] = eqv_V_L*eqv_g_L
+    _kv[1] = (1.0/(eqv_C))
+    _kv[2] = -eqv_g_L/eqv_C
+    _kv[3] = _dt*eq_exprel(-_dt*eqv_g_L/eqv_C)
     for _step in range(_nsteps):
         _g = _step0 + _step
         _t = _g * _dt
@@ -142,11 +168,11 @@ cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr 
         if _g % _m0_every == 0:
             for _j in range(_m0_n):
                 _i = _m0_idx[_j]
-                v = _s_v[_i]
-                I = _p_I[_i]
-                r = fmax(0.0, v + 60.0)
-                _m0_var_v[_m0_count[0] * _m0_n + _j] = v
-                _m0_var_r[_m0_count[0] * _m0_n + _j] = r
+                eqv_v = _s_v[_i]
+                eqv_I = _p_I[_i]
+                eqv_r = eq_max(0.0, eqv_v + 60.0)
+                _m0_var_v[_m0_count[0] * _m0_n + _j] = eqv_v
+                _m0_var_r[_m0_count[0] * _m0_n + _j] = eqv_r
             _m0_count[0] += 1
         if _threads > 1:
             # Blocks in parallel; events are then recorded in neuron order, as with one thread.
@@ -154,7 +180,7 @@ cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr 
                 _b0 = _bi * 256
                 _block_events[_bi] = <uint8_t>_update_block(
                     _b0, min(_b0 + 256, _n), _g, _t, _tn, _all_flags + _b0, _kv,
-                    _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
+                    _n, _nsteps, _step0, _dt, _s_v, eqv_C, eqv_g_L, eqv_V_L, eqv_V_T, eqv_V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
             for _bi in range(_nblocks):
                 if _block_events[_bi]:
                     _b0 = _bi * 256
@@ -163,24 +189,24 @@ cdef int64_t _run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr 
                         _record_spikes_of(_all_flags + _b0, _b0, _b1 - _b0, _g, _spike_index,
                                           _spike_step, _spike_count)
                     if _block_events[_bi] & 2:
-                        _find_nonfinite(_b0, _b1, _g, _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
+                        _find_nonfinite(_b0, _b1, _g, _n, _nsteps, _step0, _dt, _s_v, eqv_C, eqv_g_L, eqv_V_L, eqv_V_T, eqv_V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
         else:
             for _b0 in range(0, _n, 256):
                 _b1 = min(_b0 + 256, _n)
-                _events = _update_block(_b0, _b1, _g, _t, _tn, _flags, _kv, _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
+                _events = _update_block(_b0, _b1, _g, _t, _tn, _flags, _kv, _n, _nsteps, _step0, _dt, _s_v, eqv_C, eqv_g_L, eqv_V_L, eqv_V_T, eqv_V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
                 if _events & 1 and _record_spikes:
                     _record_spikes_of(_flags, _b0, _b1 - _b0, _g, _spike_index, _spike_step,
                                       _spike_count)
                 if _events & 2:
-                    _find_nonfinite(_b0, _b1, _g, _n, _nsteps, _step0, _dt, _s_v, C, g_L, V_L, V_T, V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
+                    _find_nonfinite(_b0, _b1, _g, _n, _nsteps, _step0, _dt, _s_v, eqv_C, eqv_g_L, eqv_V_L, eqv_V_T, eqv_V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
         if _err[0] >= 0 or _spike_count[0] + _n > _spike_capacity:
             return _step + 1
     return _nsteps
 
 
-def run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, uintptr_t _s_v, double C, double g_L, double V_L, double V_T, double V_r, uintptr_t _p_I, uintptr_t _ref, int64_t _record_spikes, uintptr_t _spike_index, uintptr_t _spike_step, uintptr_t _spike_count, int64_t _spike_capacity, uintptr_t _err, int64_t _threads, uintptr_t _all_flags, uintptr_t _block_events, uintptr_t _m0_idx, int64_t _m0_n, int64_t _m0_every, uintptr_t _m0_count, uintptr_t _m0_var_v, uintptr_t _m0_var_r):
+def run(int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, uintptr_t _s_v, double eqv_C, double eqv_g_L, double eqv_V_L, double eqv_V_T, double eqv_V_r, uintptr_t _p_I, uintptr_t _ref, int64_t _record_spikes, uintptr_t _spike_index, uintptr_t _spike_step, uintptr_t _spike_count, int64_t _spike_capacity, uintptr_t _err, int64_t _threads, uintptr_t _all_flags, uintptr_t _block_events, uintptr_t _m0_idx, int64_t _m0_n, int64_t _m0_every, uintptr_t _m0_count, uintptr_t _m0_var_v, uintptr_t _m0_var_r):
     """Advance LIF by _nsteps steps; returns the number of steps done."""
     cdef int64_t _done
     with nogil:
-        _done = _run(_n, _nsteps, _step0, _dt, <dptr>_s_v, C, g_L, V_L, V_T, V_r, <dptr>_p_I, <iptr>_ref, _record_spikes, <iptr>_spike_index, <lptr>_spike_step, <lptr>_spike_count, _spike_capacity, <lptr>_err, _threads, <bptr>_all_flags, <bptr>_block_events, <lptr>_m0_idx, _m0_n, _m0_every, <lptr>_m0_count, <dptr>_m0_var_v, <dptr>_m0_var_r)
+        _done = _run(_n, _nsteps, _step0, _dt, <dptr>_s_v, eqv_C, eqv_g_L, eqv_V_L, eqv_V_T, eqv_V_r, <dptr>_p_I, <iptr>_ref, _record_spikes, <iptr>_spike_index, <lptr>_spike_step, <lptr>_spike_count, _spike_capacity, <lptr>_err, _threads, <bptr>_all_flags, <bptr>_block_events, <lptr>_m0_idx, _m0_n, _m0_every, <lptr>_m0_count, <dptr>_m0_var_v, <dptr>_m0_var_r)
     return _done

@@ -1,0 +1,32 @@
+"""SymPy function classes that eqneuro adds to SymPy's own (imported only with SymPy)."""
+from __future__ import annotations
+
+import sympy
+
+
+class Exprel(sympy.Function):
+    """exprel(x) = (exp(x) - 1)/x with exprel(0) = 1 (Brian2's exprel, SciPy's exprel)."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return sympy.Integer(1)
+        return None
+
+    def fdiff(self, argindex=1):
+        x = self.args[0]
+        return (sympy.exp(x) - self) / x
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return sympy.Piecewise((sympy.Integer(1), sympy.Eq(x, 0)), ((sympy.exp(x) - 1) / x, True))
+
+    def _eval_evalf(self, prec):
+        x = self.args[0]._eval_evalf(prec)
+        if x is None or not x.is_number:
+            return None
+        return ((sympy.exp(x) - 1) / x)._eval_evalf(prec) if x != 0 else sympy.Float(1, prec)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
