@@ -38,6 +38,8 @@ class _Analysis:
 
     def run(self, name: str) -> NeuronModel:
         parameters = self.parameters()
+        values = self._parameter_values(parameters)
+        self.values = {symbol(p.name): sympy.Float(v) for p, v, _ in values}
         functions = self.functions(parameters)
         odes, assignments = self.equations(parameters)
         param_names = [p.name for p in parameters]
@@ -63,9 +65,18 @@ class _Analysis:
         state = tuple(_with_hold(s, hold_targets, self._equation_flags(s.name, odes))
                       for s in state)
         self.check_inits(state)
-        return NeuronModel(name, tuple(ParameterSpec(p.name, v, s) for p, v, s in
-                                       self._parameter_values(parameters)),
+        return NeuronModel(name, tuple(ParameterSpec(p.name, v, s) for p, v, s in values),
                            state, ordered, spike, reset, refractory, method)
+
+    def constant(self, value) -> float | None:
+        """The value of an expression of parameters (with their defaults), else None."""
+        number = value.xreplace(self.values)
+        if not number.is_number:
+            return None
+        try:
+            return float(number)
+        except (TypeError, ValueError):
+            return math.nan
 
     def _items(self, kind: str) -> tuple:
         return self.sections.get(kind, ())
@@ -88,8 +99,8 @@ class _Analysis:
                     checks.fail(self.source, use.span,
                                 f"parameter '{use.name}' is used before it is defined",
                                 "define it on an earlier line")
-            checks.names_known(self.source, param.value, earlier, "a parameter value")
             checks.calls_known(self.source, param.value, {}, earlier)
+            checks.names_known(self.source, param.value, earlier, "a parameter value")
         return params
 
     def _parameter_values(self, params):
@@ -123,9 +134,9 @@ class _Analysis:
             checks.no_derivatives(self.source, definition.body, "a function")
             checks.is_number(self.source, definition.body, "a function's value")
             scope = [a.name for a in definition.args] + param_names + list(TIME_NAMES)
+            checks.calls_known(self.source, definition.body, known, scope)
             checks.names_known(self.source, definition.body, scope,
                                f"function '{definition.name}'")
-            checks.calls_known(self.source, definition.body, known, scope)
             known[definition.name] = definition
         return known
 
@@ -201,8 +212,8 @@ class _Analysis:
         checks.known_flags(self.source, equation.flags, checks.EQUATION_VALUE_FLAGS,
                            checks.EQUATION_BARE_FLAGS, "a differential equation")
         for side in (equation.lhs, equation.rhs):
-            checks.names_known(self.source, side, every, "this equation")
             resolve.check(side)
+            checks.names_known(self.source, side, every, "this equation")
         derivative = resolve.inline(solved)
         side = equation.lhs if equation.lhs.value.has(sympy.I, sympy.zoo, sympy.nan) \
             else equation.rhs
@@ -220,8 +231,8 @@ class _Analysis:
                             f"the '{flag.name}' flag cannot use '{derived[0].name}'",
                             f"'{flag.name}' may use parameters and state variables"
                             + ("" if flag.name == "init" else " and t"))
-            checks.names_known(self.source, flag.value, allowed, f"the '{flag.name}' flag")
             resolve.check(flag.value)
+            checks.names_known(self.source, flag.value, allowed, f"the '{flag.name}' flag")
             bounds[flag.name] = resolve.inline(flag.value.value)
             checks.is_real(self.source, bounds[flag.name], flag.value.span,
                            f"the '{flag.name}' flag")
@@ -236,16 +247,17 @@ class _Analysis:
             checks.fail(self.source, by_name["evolve_refractory"].span,
                         "'unless_refractory' and 'evolve_refractory' contradict each other",
                         "keep one of them")
-        lower, upper = bounds.get("min"), bounds.get("max")
-        if lower is not None and upper is not None and lower.is_number and upper.is_number \
-                and float(lower) > float(upper):
+        lower, upper = (self.constant(bounds[k]) if k in bounds else None for k in ("min", "max"))
+        if lower is not None and upper is not None and lower > upper:
             checks.fail(self.source, by_name["min"].value.span,
-                        f"min = {float(lower):g} is above max = {float(upper):g}")
+                        f"min = {lower:g} is above max = {upper:g}"
+                        + ("" if bounds["min"].is_number and bounds["max"].is_number
+                           else " with the parameters' values"))
 
     def ordered_assignments(self, equations, resolve, every) -> tuple[Assignment, ...]:
         for equation in equations:
-            checks.names_known(self.source, equation.rhs, every, "this equation")
             resolve.check(equation.rhs)
+            checks.names_known(self.source, equation.rhs, every, "this equation")
         names = {eq.lhs.value.name: eq for eq in equations}
         order: list[Assignment] = []
         state: dict[str, str] = {}
@@ -279,8 +291,8 @@ class _Analysis:
         condition = items[0]
         checks.no_derivatives(self.source, condition, "the spike condition")
         checks.is_condition(self.source, condition, "spike condition")
-        checks.names_known(self.source, condition, every, "the spike condition")
         resolve.check(condition)
+        checks.names_known(self.source, condition, every, "the spike condition")
         value = resolve.inline(condition.value)
         checks.is_real(self.source, value, condition.span, "the spike condition")
         return value
@@ -309,8 +321,8 @@ class _Analysis:
                             f"cannot reset '{target}': it {why}", hint)
             checks.no_derivatives(self.source, stmt.value, "a reset")
             checks.is_number(self.source, stmt.value, "a reset value")
-            checks.names_known(self.source, stmt.value, every, "the reset")
             resolve.check(stmt.value)
+            checks.names_known(self.source, stmt.value, every, "the reset")
             value = resolve.inline(stmt.value.value)
             checks.is_real(self.source, value, stmt.value.span, "the reset")
             current = symbol(target)
@@ -326,12 +338,18 @@ class _Analysis:
         value = items[0]
         checks.no_derivatives(self.source, value, "the refractory period")
         checks.is_number(self.source, value, "the refractory period")
+        resolve.check(value)
         checks.names_known(self.source, value, [n for n in every if n != "t"],
                            "the refractory period")
-        resolve.check(value)
         checks.is_real(self.source, value.value, value.span, "the refractory period")
-        if value.value.is_number and float(value.value) < 0:
-            checks.fail(self.source, value.span, "the refractory period cannot be negative")
+        period = self.constant(resolve.inline(value.value))
+        if period is not None and not math.isfinite(period):
+            checks.fail(self.source, value.span,
+                        f"the refractory period is {period} with the parameters' values",
+                        "it must be a finite number of ms")
+        if period is not None and period < 0:
+            checks.fail(self.source, value.span,
+                        f"the refractory period cannot be negative ({period:g} ms)")
         if not self._items("spike"):
             checks.fail(self.source, value.span, "a refractory period needs a spike condition",
                         "add 'spike: ...' or remove 'refractory:'")
