@@ -100,7 +100,7 @@ def build(source: str, directory: Path | None = None) -> BuildResult:
     target = directory / (name + _suffix())
     if target.exists() and not os.environ.get("EQNEURO_NO_CACHE"):
         return BuildResult(_import(name, target), target, True, time.perf_counter() - start)
-    directory.mkdir(parents=True, exist_ok=True)
+    _writable(directory)
     with open(directory / (name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -109,6 +109,23 @@ def build(source: str, directory: Path | None = None) -> BuildResult:
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return BuildResult(_import(name, target), target, False, time.perf_counter() - start)
+
+
+def _writable(directory: Path) -> None:
+    """Create the cache directory, or say clearly why it cannot hold kernels."""
+    where = ("EQNEURO_CACHE_DIR" if os.environ.get("EQNEURO_CACHE_DIR") else "the cache "
+             "directory") + f" ({directory})"
+    if directory.exists() and not directory.is_dir():
+        raise BuildError(f"{where} is a file, not a directory: point EQNEURO_CACHE_DIR at a "
+                         "directory (it is created if missing)")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=directory, prefix=".probe")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise BuildError(f"{where} cannot hold compiled kernels: {error.strerror or error}. "
+                         "Set EQNEURO_CACHE_DIR to a writable directory") from None
 
 
 def _compile(name: str, source: str, directory: Path, target: Path) -> None:

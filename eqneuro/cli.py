@@ -282,7 +282,10 @@ def model_description(path: Path) -> str:
 # ---- the parser -----------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = _Parser(prog="eqneuro", description="Neuron models written as text equations.")
+    parser.add_argument("--version", action="version", version=f"eqneuro {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
                                      metavar="{run,check,list}")
     run = commands.add_parser("run", help="simulate a shipped model or a .eqn file",

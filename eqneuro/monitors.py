@@ -1,5 +1,13 @@
-"""SpikeMonitor and StateMonitor: recorded data as NumPy arrays, growing only with records."""
+"""SpikeMonitor and StateMonitor: recorded data as NumPy arrays, growing only with records.
+
+Times are kept as step numbers with the dt they were recorded at (one segment per dt), so
+that a Network whose dt changes between runs still reports every time correctly. A monitor
+knows the time it has recorded until: a Network continues it only from there.
+"""
 from __future__ import annotations
+
+import math
+import numbers
 
 import numpy as np
 
@@ -10,47 +18,49 @@ def _check_population(population) -> None:
         raise TypeError(f"a monitor records a Population, not {type(population).__name__}")
 
 
+def _join(parts: list[np.ndarray], empty: np.ndarray) -> np.ndarray:
+    """One array from `parts`, kept as the only part: later reads are free."""
+    if not parts:
+        return empty
+    if len(parts) > 1:
+        parts[:] = [np.concatenate(parts)]
+    return parts[0]
+
+
 class SpikeMonitor:
     """Every spike of a population: `.i` (neuron index), `.t` (ms), `.count` (per neuron)."""
 
     def __init__(self, population):
         _check_population(population)
         self.population = population
-        self._indices: list[np.ndarray] = []
-        self._steps: list[np.ndarray] = []
-        self._dt: float | None = None
-        self._joined: tuple[np.ndarray, np.ndarray] | None = None
-        self._recorded_until = 0.0
+        self._segments: list[tuple[float, list[np.ndarray], list[np.ndarray]]] = []
+        self._recorded_until: float | None = None     # None: it has never been run
 
     def _append(self, indices: np.ndarray, steps: np.ndarray, dt: float,
-                until: float | None = None) -> None:
-        if until is not None:
-            self._recorded_until = until
-        if len(indices):
-            self._indices.append(indices.copy())
-            narrow = steps[-1] < np.iinfo(np.int32).max      # steps grow: the last is largest
-            self._steps.append(steps.astype(np.int32) if narrow else steps.copy())
-            self._joined = None
-        self._dt = dt
-
-    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._joined is None:
-            i = np.concatenate(self._indices) if self._indices else np.zeros(0, np.int32)
-            s = np.concatenate(self._steps) if self._steps else np.zeros(0, np.int64)
-            self._indices, self._steps = [i], [s]     # keep one copy, not chunks and a join
-            self._joined = (i, s)
-        return self._joined
+                until: float) -> None:
+        self._recorded_until = until
+        if not len(indices):
+            return
+        if not self._segments or self._segments[-1][0] != dt:
+            self._segments.append((dt, [], []))
+        _, index_parts, step_parts = self._segments[-1]
+        index_parts.append(indices.copy())
+        narrow = steps[-1] < np.iinfo(np.int32).max      # steps grow: the last is largest
+        step_parts.append(steps.astype(np.int32) if narrow else steps.copy())
 
     @property
     def i(self) -> np.ndarray:
         """Index of the neuron of each spike, in time order."""
-        return self._arrays()[0]
+        empty = np.zeros(0, np.int32)
+        parts = [_join(indices, empty) for _, indices, _ in self._segments]
+        return parts[0] if len(parts) == 1 else np.concatenate([empty] + parts)
 
     @property
     def t(self) -> np.ndarray:
         """Time of each spike in ms: the end of the step in which the condition held."""
-        steps = self._arrays()[1]
-        return steps * (self._dt or 0.0)
+        empty = np.zeros(0, np.int64)
+        parts = [_join(steps, empty) * dt for dt, _, steps in self._segments]
+        return parts[0] if len(parts) == 1 else np.concatenate([np.zeros(0)] + parts)
 
     @property
     def count(self) -> np.ndarray:
@@ -59,7 +69,7 @@ class SpikeMonitor:
 
     @property
     def num_spikes(self) -> int:
-        return int(sum(len(c) for c in self._indices))
+        return int(sum(len(c) for _, parts, _ in self._segments for c in parts))
 
     def __len__(self) -> int:
         return self.num_spikes
@@ -78,7 +88,7 @@ class SpikeMonitor:
         (default: the time simulated so far): (bin centres, rates)."""
         from .rates import population_rate
         if duration is None:
-            duration = self._recorded_until
+            duration = self._recorded_until or 0.0
         return population_rate(self, bin, duration)
 
     def __repr__(self) -> str:
@@ -86,39 +96,28 @@ class SpikeMonitor:
 
 
 class StateMonitor:
-    """Variables of chosen neurons over time: `.t` (samples,), `.v` (samples, neurons)."""
+    """Variables of chosen neurons over time: `.t` (samples,), `.v` (samples, neurons).
+
+    Each run records into one buffer per variable, allocated for the whole run, which the
+    kernel writes directly: after one run `trace.v` is that buffer (no copy); after several,
+    the first read joins them once.
+    """
 
     def __init__(self, population, variables, record=True, dt: float | None = None):
         _check_population(population)
-        if isinstance(variables, str):
-            names = (variables,)
-        elif isinstance(variables, (list, tuple)):
-            names = tuple(variables)
-        else:
-            raise TypeError("variables must be a name or a list of names, not "
-                            f"{type(variables).__name__}")
-        if not names:
-            raise ValueError("StateMonitor needs at least one variable")
-        known = population._eq_recordable()
-        for name in names:
-            if not isinstance(name, str):
-                raise TypeError(f"variable names must be strings, not {type(name).__name__}")
-            if name not in known:
-                from .errors import did_you_mean
-                raise ValueError(f"{population._eq_name} has no variable '{name}' to record"
-                                 + (f"; {did_you_mean(name, known)}" if did_you_mean(
-                                     name, known) else f" (recordable: {', '.join(known)})"))
-        if len(set(names)) != len(names):
-            raise ValueError("a variable is named twice in StateMonitor")
+        names = _variable_names(population, variables)
         self.population = population
         self.variables = names
         self.indices = _record_indices(record, len(population))
-        if dt is not None and (not isinstance(dt, (int, float)) or dt <= 0):
-            raise ValueError("the sampling period dt must be a positive number of ms")
-        self.period = dt
-        self._chunks: dict[str, list[np.ndarray]] = {n: [] for n in names}
-        self._steps: list[np.ndarray] = []
-        self._dt: float | None = None
+        if dt is not None and (isinstance(dt, bool) or not isinstance(dt, numbers.Real)
+                               or not math.isfinite(dt) or dt <= 0):
+            raise ValueError(f"the sampling period dt must be a positive number of ms, "
+                             f"not {dt!r}")
+        self.period = None if dt is None else float(dt)
+        self._data: dict[str, list[np.ndarray]] = {n: [] for n in names}
+        self._times: list[np.ndarray] = []
+        self._open: list | None = None           # the run being recorded
+        self._recorded_until: float | None = None
 
     def _every(self, dt: float) -> int:
         if self.period is None:
@@ -129,32 +128,87 @@ class StateMonitor:
                              f"dt = {dt} ms")
         return every
 
-    def _append(self, buffers: dict[str, np.ndarray], steps: np.ndarray, dt: float) -> None:
-        for name, data in buffers.items():
-            self._chunks[name].append(data)
-        self._steps.append(steps)
-        self._dt = dt
+    def _begin(self, steps: np.ndarray, dt: float) -> dict[str, np.ndarray]:
+        """Buffers for the samples at `steps` of one run (the kernel fills them in order)."""
+        shape = (len(steps), len(self.indices))
+        try:
+            buffers = {v: np.empty(shape) for v in self.variables}
+        except MemoryError:
+            gigabytes = len(self.variables) * shape[0] * shape[1] * 8 / 1e9
+            raise MemoryError(
+                f"recording {', '.join(self.variables)} of {shape[1]} neuron(s) for "
+                f"{shape[0]} samples needs {gigabytes:.3g} GB: record fewer neurons, sample "
+                "less often (StateMonitor(..., dt=...)) or run in shorter pieces") from None
+        self._open = [buffers, steps, dt, 0]
+        return buffers
+
+    def _record(self, taken: int, until: float) -> None:
+        """The open run has `taken` samples now, up to time `until`."""
+        self._open[3] = taken
+        self._recorded_until = until
+
+    def _end(self) -> None:
+        if self._open is None:
+            return
+        buffers, steps, dt, taken = self._open
+        self._open = None
+        if taken:
+            for name, buffer in buffers.items():
+                self._data[name].append(buffer[:taken])
+            self._times.append(steps[:taken] * dt)
+
+    def _parts(self, name: str) -> list[np.ndarray]:
+        if self._open is None:
+            return self._data[name]
+        buffers, _, _, taken = self._open
+        return self._data[name] + [buffers[name][:taken]]
 
     @property
     def t(self) -> np.ndarray:
-        steps = np.concatenate(self._steps) if self._steps else np.zeros(0, np.int64)
-        return steps * (self._dt or 0.0)
+        """Sample times in ms: the start of each sampled step."""
+        empty = np.zeros(0)
+        if self._open is not None:
+            _, steps, dt, taken = self._open
+            return np.concatenate(self._times + [steps[:taken] * dt])
+        return _join(self._times, empty).copy()
 
     def __getattr__(self, name: str):
-        chunks = self.__dict__.get("_chunks", {})
-        if name in chunks:
-            parts = chunks[name]
-            if not parts:
-                return np.zeros((0, len(self.indices)))
-            if len(parts) > 1:
-                chunks[name] = [np.concatenate(parts)]
-            return chunks[name][0]
-        raise AttributeError(f"StateMonitor records {', '.join(chunks) or 'nothing'}; "
+        data = self.__dict__.get("_data", {})
+        if name in data:
+            empty = np.zeros((0, len(self.indices)))
+            if self._open is not None:         # read while running: a copy, nothing kept
+                return np.concatenate([empty] + self._parts(name))
+            return _join(data[name], empty)
+        raise AttributeError(f"StateMonitor records {', '.join(data) or 'nothing'}; "
                              f"it has no '{name}'")
 
     def __repr__(self) -> str:
         return (f"<StateMonitor of {self.population._eq_name}: {', '.join(self.variables)} for "
                 f"{len(self.indices)} neuron(s), {len(self.t)} samples>")
+
+
+def _variable_names(population, variables) -> tuple[str, ...]:
+    if isinstance(variables, str):
+        names = (variables,)
+    elif isinstance(variables, (list, tuple)):
+        names = tuple(variables)
+    else:
+        raise TypeError("variables must be a name or a list of names, not "
+                        f"{type(variables).__name__}")
+    if not names:
+        raise ValueError("StateMonitor needs at least one variable")
+    known = population._eq_recordable()
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"variable names must be strings, not {type(name).__name__}")
+        if name not in known:
+            from .errors import did_you_mean
+            hint = did_you_mean(name, known)
+            raise ValueError(f"{population._eq_name} has no variable '{name}' to record"
+                             + (f"; {hint}" if hint else f" (recordable: {', '.join(known)})"))
+    if len(set(names)) != len(names):
+        raise ValueError("a variable is named twice in StateMonitor")
+    return names
 
 
 def _record_indices(record, n: int) -> np.ndarray:

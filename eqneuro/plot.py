@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .rates import population_rate, smooth_rate
+from .rates import check_ms, population_rate, smooth_rate
 
 _MANY_POINTS = 20_000     # beyond this a raster is rasterised inside vector files
 
@@ -26,6 +26,7 @@ def raster(spikes, ax=None, *, duration: float | None = None, **scatter_options)
     """Spike raster of a SpikeMonitor: one dot per spike, time (ms) against neuron index."""
     from .rates import _check_spikes
     _check_spikes(spikes)
+    duration = check_ms("duration", duration, none=True)
     ax = _axes(ax)
     t, i = spikes.t, spikes.i
     options = dict(s=4.0, c="k", marker=".", linewidths=0, rasterized=len(t) > _MANY_POINTS)
@@ -42,11 +43,13 @@ def raster(spikes, ax=None, *, duration: float | None = None, **scatter_options)
 
 def traces(state_monitor, variable: str | None = None, ax=None, **plot_options):
     """One line per recorded neuron of `variable` (default: the first recorded) over time."""
-    ax = _axes(ax)
+    if not hasattr(state_monitor, "variables") or not hasattr(state_monitor, "indices"):
+        raise TypeError(f"traces needs a StateMonitor, not {type(state_monitor).__name__}")
     variable = variable or state_monitor.variables[0]
-    if variable not in state_monitor.variables:
+    if not isinstance(variable, str) or variable not in state_monitor.variables:
         raise ValueError(f"the StateMonitor records {', '.join(state_monitor.variables)}; "
-                         f"not '{variable}'")
+                         f"not {variable!r}")
+    ax = _axes(ax)
     lines = ax.plot(state_monitor.t, getattr(state_monitor, variable),
                     **{"linewidth": 1.0, **plot_options})
     for line, index in zip(lines, state_monitor.indices):
@@ -66,6 +69,11 @@ def rate(spikes, bin: float = 1.0, smooth: float | None = 5.0, ax=None, *,
     `smooth` is the kernel's standard deviation in ms (None or 0: no curve). Without
     `duration` the time axis ends at the last spike, rounded up to a bin.
     """
+    from .rates import _check_spikes
+    _check_spikes(spikes)
+    bin = check_ms("bin", bin)
+    smooth = check_ms("smooth", smooth, zero=True, none=True)
+    duration = check_ms("duration", duration, none=True)
     ax = _axes(ax)
     if duration is None:
         last = float(spikes.t.max()) if len(spikes.t) else bin
@@ -97,6 +105,9 @@ def overview(spikes=None, state_monitor=None, duration: float | None = None,
     """A Figure with whichever apply: raster, one trace panel per recorded variable, rate."""
     from matplotlib.figure import Figure
 
+    bin = check_ms("bin", bin)
+    smooth = check_ms("smooth", smooth, zero=True, none=True)
+    duration = check_ms("duration", duration, none=True)
     panels = []
     if spikes is not None:
         panels.append((2.0, lambda ax: raster(spikes, ax, duration=duration)))

@@ -20,6 +20,17 @@ def _check_time(name: str, value) -> float:
     return float(value)
 
 
+def check_ms(name: str, value, *, zero: bool = False, none: bool = False) -> float | None:
+    """A positive (with `zero`: non-negative) finite number of ms (with `none`: or None)."""
+    if value is None and none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        raise ValueError(f"{name} must be a {'non-negative' if zero else 'positive'} number "
+                         f"of ms{' or None' if none else ''}, not {value!r}")
+    return float(value)
+
+
 def _check_spikes(spikes) -> None:
     """Anything with .i, .t and .population (a SpikeMonitor); not a StateMonitor."""
     if not all(hasattr(spikes, name) for name in ("i", "t", "population")):
@@ -47,9 +58,7 @@ def population_rate(spikes, bin: float, duration: float) -> tuple[np.ndarray, np
 
     Bins are (k*bin, (k+1)*bin]; a last, shorter bin covers the rest of `duration`.
     """
-    if isinstance(bin, bool) or not isinstance(bin, numbers.Real) or not bin > 0 \
-            or not math.isfinite(bin):
-        raise ValueError(f"bin must be a positive number of ms, not {bin!r}")
+    bin = check_ms("bin", bin)
     _check_spikes(spikes)
     end = _check_time("duration", duration)
     if end == 0:
@@ -73,7 +82,8 @@ def smooth_rate(rates: np.ndarray, bin: float, width: float) -> np.ndarray:
     The kernel is renormalised at the edges, so a constant rate stays constant.
     """
     rates = np.asarray(rates, dtype=float)
-    if width <= 0 or len(rates) == 0:
+    bin, width = check_ms("bin", bin), check_ms("width", width, zero=True)
+    if width == 0 or len(rates) == 0:
         return rates.copy()
     half = int(math.ceil(4 * width / bin))
     offsets = np.arange(-half, half + 1) * bin
