@@ -13,6 +13,7 @@ from .regularise import guard_expression
 
 T, DT = symbol("t"), symbol("dt")
 ACTIVE = sympy.Symbol("$active", real=True)   # 1 while not refractory, else 0
+_NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
 
 class Phi1(sympy.Function):
@@ -154,7 +155,7 @@ def exponential(model: NeuronModel) -> UpdatePlan:
     for var, expr in f.items():
         x = symbol(var)
         a = sympy.diff(expr, x)
-        if a.has(x) or expr.has(sympy.Piecewise) and x in _piecewise_symbols(expr):
+        if a.has(x, *_NOT_FINITE) or expr.has(sympy.Piecewise) and x in _piecewise_symbols(expr):
             raise Unsupported(f"d{var}/dt is not linear in {var}")
         if a == 0:
             updates.append((var, x + DT * expr))
@@ -178,7 +179,7 @@ def _linear_system(model: NeuronModel, allow_time: bool):
                 set(xs) & _piecewise_symbols(expr):
             raise Unsupported(f"d{var}/dt is not linear in the state")
         row = [sympy.diff(expr, x) for x in xs]
-        if any(entry.has(*xs) for entry in row):
+        if any(entry.has(*xs, *_NOT_FINITE) for entry in row):    # 0^v: diff is nan
             raise Unsupported(f"d{var}/dt is not linear in the state")
         const = sympy.expand(expr - sum((r * x for r, x in zip(row, xs)), sympy.Integer(0)))
         if const.has(*xs):
@@ -309,6 +310,8 @@ def _linearly_implicit(model: NeuronModel) -> UpdatePlan:
                           "variables is not available")
     values = sympy.Matrix([f[x.name] for x in xs])
     jacobian = values.jacobian(xs)
+    if jacobian.has(*_NOT_FINITE):
+        raise Unsupported("the Jacobian of the equations is not finite (as for 0^v)")
     step = (sympy.eye(len(xs)) - DT * jacobian).LUsolve(DT * values)
     return _hold_selected(model, UpdatePlan("implicit", (), tuple(
         (x.name, x + step[i]) for i, x in enumerate(xs))))

@@ -155,3 +155,13 @@ def test_a_method_error_hints_exactly_the_methods_that_work(text, requested):
         except eq.ModelError:
             pass
     assert named == works and requested not in named and "rk4" in named
+
+
+def test_a_power_of_zero_is_not_mistaken_for_a_linear_equation():
+    """d(0^v)/dv is NaN in SymPy: before, exact integration turned it into v_new = nan."""
+    neuron = eq.Neuron("equations: dv/dt = 0^v : init = 1")
+    assert neuron.method == "rk4"
+    assert _run(neuron, 1.0, 0.1).v[0] == 1.0           # 0^1 = 0: v stands still
+    with pytest.raises(eq.ModelError, match="methods that can: 'euler', 'midpoint', 'heun', "
+                                            "'rk4'$"):
+        eq.Neuron("equations: dv/dt = 0^v : init = 1", method="exact")
