@@ -105,13 +105,20 @@ def test_ctrl_c_stops_at_a_chunk_boundary_where_time_state_and_monitors_agree(sm
 def test_a_custom_sigint_handler_is_called_at_a_chunk_boundary_and_the_run_goes_on(small_chunks):
     reference = _network()
     reference[2].run(10.0)
-    calls = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: calls.append(signum))
+    pops, monitors, net = _network()
+    _wrap_first_kernel(net, pops[0], 20, lambda: signal.raise_signal(signal.SIGINT))
+    _wrap_first_kernel(net, pops[1], 0, None)
+    kernels = [net._kernels[id(p)][1] for p in pops]
+    calls = []      # when the handler runs: kernel calls of each population, and their times
+
+    def handler(signum, frame):
+        calls.append((signum, [k.count for k in kernels], net.t, [p.t for p in pops]))
+
+    previous = signal.signal(signal.SIGINT, handler)
     try:
-        pops, monitors, net = _network()
-        _wrap_first_kernel(net, pops[0], 20, lambda: signal.raise_signal(signal.SIGINT))
         net.run(10.0)
-        assert calls == [signal.SIGINT]
+        # at a chunk boundary: both populations ran the chunk, and agree with the network
+        assert calls == [(signal.SIGINT, [20, 20], pytest.approx(2.0), [pytest.approx(2.0)] * 2)]
         assert signal.getsignal(signal.SIGINT) is not previous    # ours, restored below
     finally:
         signal.signal(signal.SIGINT, previous)
