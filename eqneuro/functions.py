@@ -72,7 +72,8 @@ def _pos(x):
 def _np_exprel(x):
     x = np.asarray(x, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.where(x == 0.0, 1.0, np.expm1(x) / np.where(x == 0.0, 1.0, x))
+        ratio = np.expm1(x) / np.where(x == 0.0, 1.0, x)
+        return np.where(x == 0.0, 1.0, np.where(x == np.inf, np.inf, ratio))
 
 
 def _np_heaviside(x, h0=0.5):
