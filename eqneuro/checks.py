@@ -1,8 +1,12 @@
 """Semantic rules, one small function each. Each raises ModelError on the first violation."""
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
+from sympy.core.function import AppliedUndef
+
+from . import habits
 from . import syntax as ast
 from .errors import ModelError, Source, Span, did_you_mean
 from .functions import BUILTINS, RESERVED_NAMES
@@ -58,7 +62,7 @@ def known_flags(source: Source, flags: tuple[ast.Flag, ...], valued: tuple[str, 
         if flag.name in bare:
             fail(source, flag.span, f"flag '{flag.name}' takes no value", f"write just '{flag.name}'")
         known = valued + bare
-        hint = did_you_mean(flag.name, known) or (
+        hint = habits.hint("flag", flag.name) or did_you_mean(flag.name, known) or (
             "valid flags here: " + ", ".join(known) if known else "no flags are valid here")
         fail(source, flag.span, f"unknown flag '{flag.name}' on {where}", hint)
 
@@ -83,12 +87,15 @@ def names_known(source: Source, expr: ast.Expr, known: Iterable[str], where: str
     for use in expr.names:
         if use.name not in known:
             fail(source, use.span, f"unknown name '{use.name}' in {where}",
-                 did_you_mean(use.name, known, "names"))
+                 habits.hint("name", use.name) or did_you_mean(use.name, known, "names"))
 
 
 def calls_known(source: Source, expr: ast.Expr, user_functions: dict[str, ast.FunctionDef],
                 values: Iterable[str]) -> None:
-    """`r = sigmod(v)` or `r = f(v, w)` when f takes one argument."""
+    """`r = sigmod(v)`, `r = f(v, w)` when f takes one argument, or `r = f(v > 0)`.
+
+    Run it before names_known: `foo(x)` is reported as an unknown function, not as an
+    unknown name x."""
     values = set(values)
     for call in expr.calls:
         if call.name in BUILTINS:
@@ -99,11 +106,15 @@ def calls_known(source: Source, expr: ast.Expr, user_functions: dict[str, ast.Fu
                 fail(source, call.span, f"'{call.name}' is a variable, not a function",
                      "remove the parentheses, or multiply with '*'")
             fail(source, call.span, f"unknown function '{call.name}'",
-                 did_you_mean(call.name, list(BUILTINS) + list(user_functions), "functions"))
+                 habits.hint("function", call.name) or did_you_mean(
+                     call.name, list(BUILTINS) + list(user_functions), "functions"))
         if len(definition.args) != call.arity:
             fail(source, call.span, f"{call.name}() takes {len(definition.args)} argument"
                  f"{'' if len(definition.args) == 1 else 's'}, not {call.arity}",
                  f"defined on line {definition.span.line}")
+        if call.condition_arg is not None:
+            fail(source, call.condition_arg, f"the arguments of {call.name}() must be numbers",
+                 "write '1 if cond else 0' or use heaviside(x)")
 
 
 def not_builtin_function(source: Source, definition: ast.FunctionDef) -> None:
@@ -132,3 +143,74 @@ def is_real(source: Source, value, span: Span | None, where: str) -> None:
     if value.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         fail(source, span, f"{where} contains a constant that is not a finite real number",
              "check logarithms and square roots of negative numbers, and divisions by zero")
+
+
+def constants_finite(source: Source, expr: ast.Expr, values: dict) -> None:
+    """`dv/dt = -v + exp(1000)`, `x/z` with z = 0, `log(a)` with a = -1.
+
+    Every division, built-in call and power as written (before SymPy folds `z/z` to 1) whose
+    names are all in `values` (parameter Symbol -> float) is evaluated once in double
+    precision, as the kernel would: a divisor of 0, or a result that is infinite or not a
+    real number, is an error at that operation."""
+    known = set(values)
+    by_name = {symbol.name: value for symbol, value in values.items()}
+    for operation in expr.operations:
+        free = operation.value.free_symbols
+        if not free <= known or operation.value.has(AppliedUndef) or \
+                not _may_run(operation, known, by_name):
+            continue
+        result = _double(operation.value, by_name)
+        if result is None or (math.isfinite(result) and not (
+                operation.kind == "divide" and result == 0)):
+            continue
+        where = "".join(f"{', ' if i else ' with '}{s.name} = {values[s]:g}"
+                        for i, s in enumerate(sorted(free, key=lambda s: s.name)))
+        fail(source, operation.span, *_not_finite(operation, result, where))
+
+
+def _may_run(operation: ast.Operation, known: set, values: dict[str, float]) -> bool:
+    """False if a constant test of a conditional around the operation selects the other
+    branch."""
+    for test, outcome in operation.guards:
+        if test.free_symbols <= known and not test.has(AppliedUndef):
+            result = _double(test, values)
+            if result is not None and bool(result) != outcome:
+                return False
+    return True
+
+
+def _double(value, values: dict[str, float]) -> float | None:
+    """`value` in double precision (NumPy, as the kernel); NaN if it is not real, None if
+    it cannot be evaluated here."""
+    import numpy as np
+    import sympy
+
+    from .evaluate import evaluate, to_tree
+    if value.has(sympy.I):
+        return math.nan
+    try:
+        tree = to_tree(value)
+        with np.errstate(all="ignore"):
+            return float(evaluate(tree, values))
+    except (TypeError, ValueError, KeyError, OverflowError):
+        return None
+
+
+def _not_finite(operation: ast.Operation, result: float, where: str) -> tuple[str, str]:
+    what = {"divide": "the divisor", "call": f"{operation.name}()",
+            "power": "this power"}[operation.kind]
+    if operation.kind == "divide" and result == 0:
+        return f"division by zero: the divisor is 0{where}", \
+            "check the parameter values, or guard the division with 'a if c else b'"
+    if math.isnan(result):
+        return f"{what} is not a real number{where}", \
+            "log and sqrt need arguments >= 0, and a negative number to a fractional " \
+            "power is not real"
+    if operation.name.startswith("log"):
+        hint = "the logarithm of 0 is minus infinity: keep its argument above 0"
+    elif operation.kind == "power":
+        hint = "0 to a negative power is infinite, and large powers overflow double precision"
+    else:
+        hint = "the value is beyond double precision (about 1.8e308); exp(x) overflows " \
+            "for x > 709"
+    return f"{what} is infinite{where}", hint

@@ -47,8 +47,10 @@ class ModelError(ValueError):
             return head + (f"\n  hint: {self.hint}" if self.hint else "")
         head = f"{where}:{self.line}:{self.column}: {self.message}"
         text = self.source.line_text(self.line) if self.source else ""
-        caret = " " * (self.column - 1) + "^" * max(1, self.span.length)
-        out = [head, "    " + text.rstrip(), "    " + caret]
+        text, start = _window(text.rstrip(), self.column)
+        caret = " " * (self.column - 1 - start) + "^" * max(1, min(self.span.length,
+                                                                 _SHOWN - self.column + start))
+        out = [head, "    " + text, "    " + caret]
         if self.hint:
             out.append("  hint: " + self.hint)
         return "\n".join(out)
@@ -58,6 +60,24 @@ class ModelError(ValueError):
 
     def __reduce__(self):
         return (ModelError, (self.message, self.source, self.span, self.hint))
+
+
+_SHOWN = 100     # at most this many characters of a long line are shown around the caret
+
+
+def _window(text: str, column: int) -> tuple[str, int]:
+    """The part of a long line around `column`, and how many characters were cut before it;
+    a cut is shown as '...' replacing the characters it covers, so the caret stays aligned."""
+    text = "".join(c if c.isprintable() or c == "\t" else " " for c in text)
+    if len(text) <= _SHOWN:
+        return text, 0
+    start = max(0, min(column - 1 - _SHOWN // 2, len(text) - _SHOWN))
+    shown = text[start:start + _SHOWN]
+    if start > 0:
+        shown = "..." + shown[3:]
+    if start + _SHOWN < len(text):
+        shown = shown[:-3] + "..."
+    return shown, start
 
 
 class BuildError(RuntimeError):

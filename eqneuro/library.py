@@ -4,11 +4,29 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import did_you_mean
+from .errors import ModelError, Source, Span, did_you_mean
 from .neuron import Neuron
 from .resources import resource_dir
 
 _NEURON_LINE = re.compile(r"^neuron\s+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+
+
+def read_model_file(path: Path) -> str:
+    """A model file's text (UTF-8, a byte-order mark allowed); any other encoding is a
+    ModelError at the first byte that is not UTF-8."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[:error.start]
+        line = before.count(b"\n") + 1
+        start = before.rfind(b"\n") + 1
+        column = len(before[start:].decode("utf-8-sig", errors="replace")) + 1
+        text = data.decode("utf-8", errors="replace")
+        raise ModelError(f"the file is not UTF-8 text: byte 0x{data[error.start]:02x} "
+                         "cannot be read", Source(text, str(path)), Span(line, column),
+                         "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 old.eqn > new.eqn)"
+                         ) from None
 
 
 def _models_dir() -> Path:
@@ -19,7 +37,7 @@ def shipped_models() -> dict[str, tuple[str, ...]]:
     """Shipped model names -> the neurons (base first, then variants) in each file."""
     out = {}
     for path in sorted(_models_dir().glob("*.eqn")):
-        out[path.stem] = tuple(_NEURON_LINE.findall(path.read_text()))
+        out[path.stem] = tuple(_NEURON_LINE.findall(read_model_file(path)))
     return out
 
 
@@ -47,7 +65,7 @@ def load(name: str, variant: str | None = None, method: str | None = None) -> Ne
             raise FileNotFoundError(f"no model file {path}")
         if not path.is_file():
             raise ValueError(f"{path} is a folder, not a model file (.eqn)")
-        return Neuron(path.read_text(), name=_variant_name(path, variant), method=method,
+        return Neuron(read_model_file(path), name=_variant_name(path, variant), method=method,
                       file=str(path))
     base, _, dotted = text.partition(".")
     variant = variant or (dotted or None)
@@ -63,14 +81,14 @@ def load(name: str, variant: str | None = None, method: str | None = None) -> Ne
             raise ValueError(f"no shipped model '{text}'" + (f"; {hint}" if hint else "")
                              + f" (shipped: {', '.join(models)})")
     path = _models_dir() / f"{key}.eqn"
-    return Neuron(path.read_text(), name=_variant_name(path, variant), method=method,
+    return Neuron(read_model_file(path), name=_variant_name(path, variant), method=method,
                   file=str(path))
 
 
 def _variant_name(path: Path, variant: str | None) -> str | None:
     if variant is None:
         return None
-    neurons = _NEURON_LINE.findall(path.read_text())
+    neurons = _NEURON_LINE.findall(read_model_file(path))
     for neuron in neurons:
         if _normal(neuron) == _normal(variant):
             return neuron

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
+import unicodedata
 
-from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.exceptions import UnexpectedEOF
 from lark.indenter import DedentError, Indenter
 
+from . import habits
 from .errors import ModelError, Source, Span, did_you_mean
 from .resources import resource_dir
 
@@ -58,7 +61,11 @@ def _parser() -> Lark:
 
 
 def normalise(text: str) -> str:
-    """Dedent a model text given as a whole and end it with one newline (line numbers kept)."""
+    """Dedent a model text given as a whole and end it with one newline (line numbers kept).
+
+    A byte-order mark at the start is dropped; \\r\\n and a lone \\r end a line, as when Python
+    reads a file."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = textwrap.dedent(text.expandtabs(4)).rstrip()
     return text + "\n"
 
@@ -71,11 +78,38 @@ def parse(source: Source):
                          "write at least an 'equations:' section")
     _check_parentheses(source)
     try:
-        return _parser().parse(source.text)
+        tree = _parser().parse(source.text)
     except ParseFailure as failure:
         raise ModelError(failure.message, source, failure.span, failure.hint) from None
     except UnexpectedInput as error:
         raise _syntax_error(source, error) from None
+    _check_nesting(source, tree)
+    return tree
+
+
+# How deeply expressions may nest: parentheses around an operation, conditionals, calls,
+# unary minus, powers, `not`. SymPy and Cython recurse once or more per level; flat chains
+# (a + b + c ..., x or y or ...) do not nest and have no limit.
+MAX_NESTING = 50
+_NESTING_NODES = frozenset({"ifelse", "or_", "and_", "not_", "compare", "sum", "product",
+                            "neg", "plus", "pow", "call"})
+
+
+def _check_nesting(source: Source, tree) -> None:
+    """`dv/dt = -(-(-(...)))` more than MAX_NESTING levels deep, found without recursion."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, Tree):
+            continue
+        if node.data in _NESTING_NODES:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ModelError(f"this expression is nested more than {MAX_NESTING} levels "
+                                 "deep", source, Span(node.meta.line, node.meta.column),
+                                 "name a part of it as a derived variable (r1 = ...); flat "
+                                 "sums and products (a + b + c) do not nest")
+        stack.extend((child, depth) for child in reversed(node.children))
 
 
 def _check_parentheses(source: Source) -> None:
@@ -99,22 +133,26 @@ def _check_parentheses(source: Source) -> None:
 def _syntax_error(source: Source, error: UnexpectedInput) -> ModelError:
     line, column = max(error.line, 1), max(error.column, 1)
     if isinstance(error, UnexpectedCharacters):
-        char = source.line_text(line)[column - 1:column] or "?"
-        return ModelError(f"unexpected character '{char}'", source, Span(line, column),
-                          "expressions use names, numbers, + - * / ^ ( ) and comparisons")
+        return _unexpected_character(source, line, column)
     token = getattr(error, "token", None)
     expected = set(getattr(error, "expected", ()) or ())
-    if isinstance(error, UnexpectedEOF) or (token is not None and token.type == "$END"):
-        last = len(source.text.rstrip("\n").split("\n"))
-        text = source.line_text(last)
+    at_end = isinstance(error, UnexpectedEOF) or (token is not None and token.type == "$END")
+    if at_end:
+        line = len(source.text.rstrip("\n").split("\n"))
+        column = len(source.line_text(line)) + 1
+    found = _empty_section(source, line, column, at_end) or _habit(source, line)
+    if found is not None:
+        return found
+    if at_end:
         return ModelError("the text ends in the middle of a statement", source,
-                          Span(last, len(text) + 1), _expected_hint(expected))
+                          Span(line, column), _expected_hint(expected))
     label = _label(error)
     shown = _token_text(token)
     span = Span(line, column, max(1, len(str(token)) if token is not None and token.type not in (
         "_NL", "_INDENT", "_DEDENT") else 1))
     if token is not None and token.type == "NAME" and "PARAMETERS" in expected:
         return ModelError(f"unknown section '{token}'", source, span,
+                          habits.hint("section", str(token)) or
                           did_you_mean(str(token), SECTIONS, "sections") or
                           "sections are " + ", ".join(SECTIONS))
     if token is not None and token.type == "_INDENT":
@@ -124,6 +162,116 @@ def _syntax_error(source: Source, error: UnexpectedInput) -> ModelError:
                           "only the lines of a section are indented under its header")
     message = label or f"unexpected {shown}"
     return ModelError(message, source, span, _expected_hint(expected))
+
+
+def _unexpected_character(source: Source, line: int, column: int) -> ModelError:
+    char = source.line_text(line)[column - 1:column] or "?"
+    span = Span(line, column)
+    if char.isascii() and char.isprintable():
+        return ModelError(f"unexpected character '{char}'", source, span,
+                          "expressions use names, numbers, + - * / % ^ ( ) and comparisons")
+    name = unicodedata.name(char, "a control character")
+    code = f"U+{ord(char):04X} {name}"
+    intended = LOOKALIKES.get(char)
+    if intended is None:
+        return ModelError(f"unexpected character {code}", source, span,
+                          "model text is ASCII outside comments: names use A-Z, a-z, 0-9 "
+                          "and _")
+    if intended == "":
+        return ModelError(f"invisible character {code}", source, span, "delete it")
+    shown = "' ' (a plain space)" if intended == " " else f"'{intended}'"
+    return ModelError(f"unexpected character {code}: did you mean {shown}?", source,
+                      span, f"replace it with {shown} (such characters come from word "
+                      "processors and web pages)")
+
+
+# Characters that look like ASCII (or cannot be seen), with the ASCII intended; "" = delete.
+LOOKALIKES = {
+    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2007": " ", "\u2009": " ",
+    "\u200a": " ", "\u202f": " ", "\u3000": " ",
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
+    "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+    "\u2014": "-", "\ufe63": "-", "\uff0d": "-",
+    "\u00d7": "*", "\u2217": "*", "\u22c5": "*", "\u00b7": "*", "\u2219": "*",
+    "\u00f7": "/", "\u2215": "/", "\u2044": "/",
+    "\u2264": "<=", "\u2265": ">=", "\u2260": "!=", "\u2248": "==",
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'",
+    "\uff08": "(", "\uff09": ")", "\uff1d": "=", "\uff0b": "+", "\uff1a": ":",
+    "\uff1b": ";", "\uff0c": ",", "\u2236": ":",
+}
+
+_HEADER = re.compile(r"^\s*(?:neuron\s+(?P<neuron>[A-Za-z_]\w*)(?:\s+extends\s+[A-Za-z_]\w*)?"
+                     r"|(?P<section>" + "|".join(SECTIONS) + r"))\s*:\s*(?:#.*)?$")
+_STARTS_SECTION = re.compile(r"^\s*(?:neuron\s+[A-Za-z_]\w*[^:]*|" + "|".join(SECTIONS) + r")\s*:")
+_ONE_LINE = {"spike": "spike: v > V_T", "refractory": "refractory: 2.0",
+             "method": "method: rk4"}
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _code_line(source: Source, line: int, step: int) -> int | None:
+    """The nearest line from `line` on (going by `step`) that is neither blank nor comment."""
+    total = len(source.text.split("\n"))
+    while 1 <= line <= total:
+        text = source.line_text(line).strip()
+        if text and not text.startswith("#"):
+            return line
+        line += step
+    return None
+
+
+def _empty_section(source: Source, line: int, column: int, at_end: bool) -> ModelError | None:
+    """`parameters:` with nothing under it, or with its lines not indented."""
+    here = _HEADER.match(source.line_text(line))
+    if here and here["section"] in _ONE_LINE and column > len(source.line_text(line).split(
+            "#")[0].rstrip()):
+        below = _code_line(source, line + 1, 1)
+        if below and _indent(source.line_text(below)) > _indent(source.line_text(line)):
+            kind = here["section"]
+            return ModelError(f"'{kind}' is written on its header line", source,
+                              Span(below, _indent(source.line_text(below)) + 1),
+                              f"write e.g. '{_ONE_LINE[kind]}'")
+        return _empty(source, line, here)
+    header_line = _code_line(source, line if at_end else line - 1, -1)
+    if header_line is None:
+        return None
+    header_text = source.line_text(header_line)
+    header = _HEADER.match(header_text)
+    text = source.line_text(line)
+    if header is None or (not at_end and (column != _indent(text) + 1
+                                          or _indent(text) > _indent(header_text))):
+        return None
+    starts = _STARTS_SECTION.match(text)
+    if at_end or starts and (header["section"] or text.lstrip().startswith("neuron")):
+        return _empty(source, header_line, header)
+    what = f"the lines of section '{header['section']}'" if header["section"] else \
+        f"the sections of neuron '{header['neuron']}'"
+    return ModelError(f"{what} must be indented under its header", source,
+                      Span(line, column), f"indent them under '{header_text.strip()}'")
+
+
+def _empty(source: Source, line: int, header) -> ModelError:
+    text = source.line_text(line)
+    start = _indent(text) + 1
+    if header["neuron"]:
+        return ModelError(f"neuron '{header['neuron']}' has no sections", source,
+                          Span(line, start, len("neuron")),
+                          f"indent its sections under '{text.strip()}'")
+    kind = header["section"]
+    return ModelError(f"section '{kind}' is empty", source, Span(line, start, len(kind)),
+                      f"write e.g. '{_ONE_LINE[kind]}'" if kind in _ONE_LINE else
+                      f"indent its lines under '{kind}:', or remove it")
+
+
+def _habit(source: Source, line: int) -> ModelError | None:
+    """A Brian2 spelling such as `(unless refractory)` on the line of a syntax error."""
+    found = habits.on_line(source.line_text(line))
+    if found is None:
+        return None
+    column, message, hint = found
+    return ModelError(message, source, Span(line, column), hint)
 
 
 def _token_text(token) -> str:

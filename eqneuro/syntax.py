@@ -4,14 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy
+from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 
 from .errors import Source, Span
+
+_CONDITIONS = (sympy.core.relational.Relational, BooleanFunction, BooleanAtom)
 
 
 def is_condition(value) -> bool:
     """True for comparisons, and/or/not and true/false; a Symbol is not a condition."""
-    from sympy.logic.boolalg import BooleanAtom, BooleanFunction
-    return isinstance(value, (sympy.core.relational.Relational, BooleanFunction, BooleanAtom))
+    return isinstance(value, _CONDITIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,17 +27,36 @@ class CallUse:
     name: str
     arity: int
     span: Span
+    condition_arg: Span | None = None    # the first argument written as a condition, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """A division, built-in call or power as written, before SymPy folds it (`z/z` is 1).
+
+    `value` is the divisor (kind "divide"), the call's value ("call") or the power's
+    value ("power"); `name` is the function called. `guards` are the tests of the
+    conditionals around it, with the outcome that selects its branch: `(1/a if a != 0
+    else 0)` divides only when `a != 0` is True.
+    """
+
+    kind: str
+    value: sympy.Basic
+    span: Span
+    name: str = ""
+    guards: tuple[tuple[sympy.Basic, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Expr:
-    """A SymPy expression plus where each name, call and derivative was written."""
+    """A SymPy expression plus where each name, call, derivative and operation was written."""
 
     value: sympy.Basic
     span: Span
     names: tuple[NameUse, ...] = ()
     calls: tuple[CallUse, ...] = ()
     derivatives: tuple[NameUse, ...] = ()   # the X of each dX/dt
+    operations: tuple[Operation, ...] = ()
 
     def is_condition(self) -> bool:
         return is_condition(self.value)

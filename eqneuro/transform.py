@@ -1,10 +1,13 @@
 """Lark parse tree -> AST (syntax.py). Expressions become SymPy objects built from the tree."""
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
+from itertools import chain
 
 import sympy
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer_NonRecursive, v_args
 from lark.exceptions import VisitError
 
 from . import syntax as ast
@@ -30,32 +33,69 @@ def span_of(item) -> Span:
     return Span(item.line, item.column, max(1, length))
 
 
-def _join(value, meta, *parts: ast.Expr) -> ast.Expr:
+def _join(value, meta, *parts: ast.Expr, operations: tuple[ast.Operation, ...] = ()) -> ast.Expr:
+    """An Expr over `parts` plus `operations`; linear in the parts' sizes."""
     return ast.Expr(value, span_of(meta),
-                    tuple(n for p in parts for n in p.names),
-                    tuple(c for p in parts for c in p.calls),
-                    tuple(d for p in parts for d in p.derivatives))
+                    tuple(chain.from_iterable(p.names for p in parts)),
+                    tuple(chain.from_iterable(p.calls for p in parts)),
+                    tuple(chain.from_iterable(p.derivatives for p in parts)),
+                    tuple(chain.from_iterable(p.operations for p in parts)) + operations)
 
 
-def _arithmetic(op: str, meta, *parts: ast.Expr) -> ast.Expr:
+def _numbers(op: str, parts) -> None:
     for part in parts:
         if part.is_condition():
             raise TransformFailure(f"a condition cannot be used as a number in '{op}'", part.span,
                                    "write '1 if cond else 0' or use heaviside(x)")
-    values = [p.value for p in parts]
-    builders = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-                "/": lambda a, b: a / b, "^": lambda a, b: a ** b, "neg": lambda a: -a,
-                "plus": lambda a: a}
-    return _join(builders[op](*values), meta, *parts)
 
 
-def _logical(op: str, meta, *parts: ast.Expr) -> ast.Expr:
+def _chain_numbers(first: ast.Expr, rest: tuple) -> None:
+    """`a + (v > 1) - b`: each operand of a flat chain, named with the operator beside it."""
+    _numbers(str(rest[0]), (first,))
+    for op, part in zip(rest[::2], rest[1::2]):
+        _numbers(str(op), (part,))
+
+
+def _conditions(op: str, parts) -> None:
     for part in parts:
         if not part.is_condition():
             raise TransformFailure(f"'{op}' needs conditions on both sides", part.span,
                                    "compare a value, e.g. 'v > 0'")
-    builders = {"and": sympy.And, "or": sympy.Or, "not": sympy.Not}
-    return _join(builders[op](*[p.value for p in parts]), meta, *parts)
+
+
+def _divisor(operator: str, divisor: ast.Expr) -> ast.Operation:
+    if divisor.value == 0:
+        raise TransformFailure("division by zero", divisor.span,
+                               f"the right side of '{operator}' is 0")
+    return ast.Operation("divide", divisor.value, divisor.span)
+
+
+# Up to this many operands And/Or are SymPy's own (canonical order, comparisons merged);
+# beyond, SymPy's filters take seconds to minutes (Or compares every pair), so longer
+# chains are built directly, in written order, with the same meaning.
+_SYMPY_LOGIC_OPERANDS = 64
+
+
+def _logic(kind, values) -> sympy.Basic:
+    """sympy.And/Or of `values` (kind is sympy.And or sympy.Or): nested ones flattened,
+    the neutral element dropped, the absorbing one returned, repeats dropped."""
+    neutral, absorbing = (sympy.true, sympy.false) if kind is sympy.And else \
+        (sympy.false, sympy.true)
+    args = []
+    for arg in dict.fromkeys(chain.from_iterable(
+            v.args if isinstance(v, kind) else (v,) for v in values)):
+        if arg == absorbing:
+            return absorbing
+        if arg != neutral:
+            args.append(arg)
+    if len(args) <= _SYMPY_LOGIC_OPERANDS:
+        return kind(*args)
+    return sympy.Basic.__new__(kind, *args)
+
+
+def _guarded(branch: ast.Expr, test, outcome: bool) -> tuple[ast.Operation, ...]:
+    return tuple(dataclasses.replace(o, guards=((test, outcome),) + o.guards)
+                 for o in branch.operations)
 
 
 def _constant_power(a: ast.Expr, b: ast.Expr, meta) -> sympy.Expr:
@@ -71,7 +111,7 @@ def _constant_power(a: ast.Expr, b: ast.Expr, meta) -> sympy.Expr:
 
 
 @v_args(inline=True, meta=True)
-class ToAST(Transformer):
+class ToAST(Transformer_NonRecursive):
     """One short method per grammar alias; expressions become ast.Expr with SymPy values."""
 
     # ---- expressions -------------------------------------------------------------
@@ -81,6 +121,9 @@ class ToAST(Transformer):
             raise TransformFailure(f"malformed number '{text}'", span_of(token),
                                    "numbers look like 3, 0.5, .5, 1e-3 or 2.5E+2; "
                                    "write 2*x for a product")
+        if not math.isfinite(float(text)):
+            raise TransformFailure(f"the number {text} is too large", span_of(token),
+                                   "numbers are double precision: at most about 1.8e308")
         return ast.Expr(sympy.Float(float(text)) if any(c in text for c in ".eE")
                         else sympy.Integer(int(text)), span_of(token))
 
@@ -95,49 +138,69 @@ class ToAST(Transformer):
                         derivatives=(ast.NameUse(variable, Span(span.line, span.column + 1,
                                                                 len(variable))),))
 
-    def add(self, meta, a, b):
-        return _arithmetic("+", meta, a, b)
+    def sum(self, meta, first, *rest):
+        """`a + b - c ...`: one flat Add, however many terms."""
+        parts = (first,) + rest[1::2]
+        _chain_numbers(first, rest)
+        terms = [first.value] + [-p.value if str(op) == "-" else p.value
+                                 for op, p in zip(rest[::2], rest[1::2])]
+        return _join(sympy.Add(*terms), meta, *parts)
 
-    def sub(self, meta, a, b):
-        return _arithmetic("-", meta, a, b)
-
-    def mul(self, meta, a, b):
-        return _arithmetic("*", meta, a, b)
-
-    def div(self, meta, a, b):
-        if b.value == 0:
-            raise TransformFailure("division by zero", b.span)
-        return _arithmetic("/", meta, a, b)
+    def product(self, meta, first, *rest):
+        """`a * b / c % d ...`, left to right; `%` is Python's modulo (sign of the divisor)."""
+        parts = (first,) + rest[1::2]
+        _chain_numbers(first, rest)
+        factors, divisions = [first.value], []
+        for op, part in zip(rest[::2], rest[1::2]):
+            if str(op) == "*":
+                factors.append(part.value)
+                continue
+            divisions.append(_divisor(str(op), part))
+            if str(op) == "/":
+                factors.append(1 / part.value)
+            else:
+                factors = [sympy.Mod(sympy.Mul(*factors), part.value)]
+        return _join(sympy.Mul(*factors), meta, *parts, operations=tuple(divisions))
 
     def pow(self, meta, a, _op, b):
+        _numbers("^", (a, b))
         if a.value.is_Number and b.value.is_Number:
             return _join(_constant_power(a, b, meta), meta, a, b)
         if b.value.is_Number and abs(b.value) > 1000:
             raise TransformFailure("the exponent is too large", b.span,
                                    "exponents of variables are limited to 1000")
-        return _arithmetic("^", meta, a, b)
+        value = a.value ** b.value
+        return _join(value, meta, a, b, operations=(ast.Operation("power", value, span_of(meta)),))
 
     def neg(self, meta, a):
-        return _arithmetic("neg", meta, a)
+        _numbers("-", (a,))
+        return _join(-a.value, meta, a)
 
     def plus(self, meta, a):
-        return _arithmetic("plus", meta, a)
+        _numbers("+", (a,))
+        return _join(a.value, meta, a)
 
     def compare(self, meta, a, op, b):
         for part in (a, b):
             if part.is_condition():
                 raise TransformFailure("comparisons cannot be chained", part.span,
                                        "join two comparisons with 'and'")
-        return _join(_COMPARE[str(op)](a.value, b.value), meta, a, b)
+        # SymPy would ask its assumptions whether v - 3 > 0 (milliseconds per comparison);
+        # only comparisons of constants are decided now.
+        constant = not (a.value.free_symbols or b.value.free_symbols)
+        return _join(_COMPARE[str(op)](a.value, b.value, evaluate=constant), meta, a, b)
 
-    def and_(self, meta, a, b):
-        return _logical("and", meta, a, b)
+    def and_(self, meta, *parts):
+        _conditions("and", parts)
+        return _join(_logic(sympy.And, [p.value for p in parts]), meta, *parts)
 
-    def or_(self, meta, a, b):
-        return _logical("or", meta, a, b)
+    def or_(self, meta, *parts):
+        _conditions("or", parts)
+        return _join(_logic(sympy.Or, [p.value for p in parts]), meta, *parts)
 
     def not_(self, meta, a):
-        return _logical("not", meta, a)
+        _conditions("not", (a,))
+        return _join(sympy.Not(a.value), meta, a)
 
     def ifelse(self, meta, then, condition, otherwise):
         if not condition.is_condition():
@@ -148,28 +211,32 @@ class ToAST(Transformer):
                 raise TransformFailure("both branches of 'a if test else b' must be numbers",
                                        part.span)
         value = sympy.Piecewise((then.value, condition.value), (otherwise.value, True))
-        return _join(value, meta, then, condition, otherwise)
+        joined = _join(value, meta, then, condition, otherwise)
+        return dataclasses.replace(joined, operations=_guarded(then, condition.value, True)
+                                   + condition.operations
+                                   + _guarded(otherwise, condition.value, False))
 
     def call_args(self, meta, *args):
         return args
 
     def call(self, meta, token, args=()):
         name, span = str(token), span_of(token)
-        use = ast.CallUse(name, len(args), span)
-        for arg in args:
-            if arg.is_condition():
-                raise TransformFailure(f"the arguments of {name}() must be numbers", arg.span)
+        condition = next((a.span for a in args if a.is_condition()), None)
+        use = ast.CallUse(name, len(args), span, condition)
         builtin = BUILTINS.get(name)
-        if builtin is None:
+        if builtin is None:     # a user function, or unknown: checks.calls_known decides
             value = sympy.Function(name, real=True)(*[a.value for a in args]) if args else \
                 sympy.Function(name, real=True)(sympy.Integer(0))
             return _join(value, meta, *args, ast.Expr(sympy.S.Zero, span, calls=(use,)))
+        if condition is not None:
+            raise TransformFailure(f"the arguments of {name}() must be numbers", condition)
         if not builtin.min_args <= len(args) <= builtin.max_args:
             raise TransformFailure(
                 f"{name}() takes {builtin.arity_text()}, not {len(args)}", span,
                 f"{name}: {builtin.summary}")
         value = builtin.build(*[a.value for a in args])
-        return _join(value, meta, *args, ast.Expr(sympy.S.Zero, span, calls=(use,)))
+        return _join(value, meta, *args, ast.Expr(sympy.S.Zero, span, calls=(use,)),
+                     operations=(ast.Operation("call", value, span_of(meta), name),))
 
     # ---- statements --------------------------------------------------------------
     def valued_flag(self, meta, token, value):
@@ -242,14 +309,16 @@ def to_ast(source: Source) -> ast.ModelFile:
     """Parse and transform a Source; every failure is a ModelError."""
     tree = parse(source)
     try:
-        neurons = ToAST().transform(tree)
+        neurons = ToAST(visit_tokens=False).transform(tree)
     except VisitError as error:
         failure = error.orig_exc
         if isinstance(failure, TransformFailure):
             raise ModelError(failure.message, source, failure.span, failure.hint) from None
-        raise ModelError(f"cannot build this expression: {failure}", source,
-                         span_of(error.obj.meta) if hasattr(error.obj, "meta") else None
-                         ) from None
+        span = span_of(error.obj.meta) if hasattr(error.obj, "meta") else None
+        if isinstance(failure, RecursionError):
+            raise ModelError("this expression is nested too deeply", source, span,
+                             "name a part of it as a derived variable (r1 = ...)") from None
+        raise ModelError(f"cannot build this expression: {failure}", source, span) from None
     return ast.ModelFile(neurons, source)
 
 

@@ -23,12 +23,16 @@ def shape(node) -> object:
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("a + b * c", ("add", ("name", "a"), ("mul", ("name", "b"), ("name", "c")))),
-    ("(a + b) * c", ("mul", ("add", ("name", "a"), ("name", "b")), ("name", "c"))),
+    ("a + b * c", ("sum", ("name", "a"), "+", ("product", ("name", "b"), "*", ("name", "c")))),
+    ("(a + b) * c", ("product", ("sum", ("name", "a"), "+", ("name", "b")), "*", ("name", "c"))),
     ("-a^2", ("neg", ("pow", ("name", "a"), "^", ("number", "2")))),
     ("a ** b ** c", ("pow", ("name", "a"), "**", ("pow", ("name", "b"), "**", ("name", "c")))),
-    ("a - b - c", ("sub", ("sub", ("name", "a"), ("name", "b")), ("name", "c"))),
-    ("a / b / c", ("div", ("div", ("name", "a"), ("name", "b")), ("name", "c"))),
+    ("a - b - c", ("sum", ("name", "a"), "-", ("name", "b"), "-", ("name", "c"))),
+    ("a / b / c", ("product", ("name", "a"), "/", ("name", "b"), "/", ("name", "c"))),
+    ("a * b % c / d", ("product", ("name", "a"), "*", ("name", "b"), "%", ("name", "c"), "/",
+                       ("name", "d"))),
+    ("a or b or c and d", ("or_", ("name", "a"), ("name", "b"),
+                           ("and_", ("name", "c"), ("name", "d")))),
     ("1 if a > 0 else 2", ("ifelse", ("number", "1"), ("compare", ("name", "a"), ">",
                                                        ("number", "0")), ("number", "2"))),
     ("1 if a > 0 and not b <= 1 or c == 2 else 0",
@@ -38,7 +42,7 @@ def shape(node) -> object:
        ("compare", ("name", "c"), "==", ("number", "2"))), ("number", "0"))),
     ("max(a, 1e-3)", ("call", "max", ("call_args", ("name", "a"), ("number", "1e-3")))),
     ("f()", ("call", "f")),
-    ("tau * dv/dt", ("mul", ("name", "tau"), ("derivative", "dv/dt"))),
+    ("tau * dv/dt", ("product", ("name", "tau"), "*", ("derivative", "dv/dt"))),
     ("dv / dt", ("derivative", "dv / dt")),
     (".5e+2", ("number", ".5e+2")),
 ])
