@@ -9,14 +9,12 @@ from __future__ import annotations
 import math
 
 import sympy
-from sympy.codegen.rewriting import create_expand_pow_optimization, optimize
 from sympy.printing.c import C99CodePrinter
 
 from .functions import BUILTINS, MANY, node_table
 from .kernel_abi import c_name
 from .methods import Phi1
 
-_EXPAND_POW = (create_expand_pow_optimization(6),)
 LIBM = "_libm"      # the template's `from libc cimport math as _libm`
 
 
@@ -104,16 +102,23 @@ class CythonPrinter(C99CodePrinter):
 
     def _print_Pow(self, expr):
         base, exponent = expr.as_base_exp()
+        if exponent.is_Integer and 0 < abs(exponent) <= 6:
+            product = self._repeated(base, abs(int(exponent)))
+            return product if exponent > 0 else f"(1.0/({product}))"
         if exponent.is_Integer and exponent < 0:
-            positive = sympy.Pow(base, -exponent, evaluate=False) if exponent != -1 else base
-            return f"(1.0/({self._print(optimize(positive, _EXPAND_POW))}))"
+            return f"(1.0/{c_call('pow', [self._print(base), self._print(-exponent)])})"
         if exponent == sympy.Rational(1, 2):
             return c_call("sqrt", [self._print(base)])
         if exponent == sympy.Rational(-1, 2):
             return f"(1.0/{c_call('sqrt', [self._print(base)])})"
-        if exponent.is_Integer and 0 < exponent <= 6:
-            return self._print(optimize(expr, _EXPAND_POW))
         return c_call("pow", [self._print(base), self._print(exponent)])
+
+    def _repeated(self, base, n: int) -> str:
+        """x^n for small n as a product (the C compiler computes a repeated base once)."""
+        text = self._print(base)
+        if not (base.is_Symbol or base.is_Number):
+            text = f"({text})"
+        return "*".join([text] * n)
 
     def _print_Piecewise(self, expr):
         *pieces, last = expr.args
