@@ -139,6 +139,11 @@ def test_a_bad_option_is_one_line_with_exit_code_2(tmp_path):
     assert done.stderr == "eqneuro: error: --set I: 'abc' is not a number\n"
 
 
+def test_version_prints_the_package_version(tmp_path):
+    done = eqneuro("--version", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout == f"eqneuro {eq.__version__}\n"
+
+
 # ---- in-process: every kind of bad option ---------------------------------------------
 
 @pytest.mark.parametrize("args, message", [
