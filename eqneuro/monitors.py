@@ -13,7 +13,7 @@ import numpy as np
 
 
 def _check_population(population) -> None:
-    from .runtime import Population
+    from .population import Population
     if not isinstance(population, Population):
         raise TypeError(f"a monitor records a Population, not {type(population).__name__}")
 

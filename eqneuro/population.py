@@ -1,0 +1,249 @@
+"""Population: the state and parameters of N neurons of one model, as NumPy arrays."""
+from __future__ import annotations
+
+import numbers
+import threading
+
+import numpy as np
+
+from .errors import did_you_mean
+from .evaluate import evaluate
+from .kernel_abi import Layout
+from .neuron import Neuron
+from .propagators import coefficient_values, per_neuron
+
+
+class Population:
+    """N neurons of one model. Parameters and variables are attributes: `pop.I`, `pop.v`.
+
+    A parameter holds one value for all neurons until it is given an array; state variables
+    are initialised from their `init` flags, with the parameters as they are at first use.
+    """
+
+    _counter = 0
+
+    def __init__(self, neuron: Neuron, n: int, name: str | None = None):
+        if not isinstance(neuron, Neuron):
+            raise TypeError(f"Population needs an eqneuro.Neuron, not {type(neuron).__name__}")
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"the number of neurons must be an integer, not {type(n).__name__}")
+        if n < 1:
+            raise ValueError(f"a population needs at least one neuron (got {n})")
+        if n >= 2 ** 31:
+            raise ValueError("a population holds at most 2**31 - 1 neurons")
+        Population._counter += 1
+        info = neuron.info
+        object.__setattr__(self, "_eq_neuron", neuron)
+        object.__setattr__(self, "_eq_n", int(n))
+        object.__setattr__(self, "_eq_name", name or f"{info.name}_{Population._counter}")
+        object.__setattr__(self, "_eq_params", {p: value for p, value, _ in info.parameters})
+        object.__setattr__(self, "_eq_shared", {p for p, _, shared in info.parameters if shared})
+        object.__setattr__(self, "_eq_state", None)
+        object.__setattr__(self, "_eq_refractory", np.zeros(int(n), dtype=np.int32))
+        object.__setattr__(self, "_eq_time", 0.0)        # of the state, in ms
+        object.__setattr__(self, "_eq_network", None)     # weakref to its latest Network
+        object.__setattr__(self, "_eq_lock", threading.Lock())    # held while it runs
+        names = [p for p, _, _ in info.parameters] + [v for v, _ in info.state] + \
+            [a for a, _ in info.assignments]
+        reserved = [n for n in names if n.startswith("_eq_")]
+        if reserved:
+            raise ValueError(f"the name '{reserved[0]}' cannot be used from Python: names "
+                             "beginning with _eq_ are reserved for eqneuro's Population")
+        object.__setattr__(self, "_eq_names", frozenset(names))
+
+    # ---- attribute access -------------------------------------------------------------
+    @property
+    def neuron(self) -> Neuron:
+        return self._eq_neuron
+
+    @property
+    def name(self) -> str:
+        return self._eq_name
+
+    def __len__(self) -> int:
+        return self._eq_n
+
+    @property
+    def N(self) -> int:
+        return self._eq_n
+
+    @property
+    def t(self) -> float:
+        """The time of the population's state in ms (a new Network continues from it)."""
+        return self._eq_time
+
+    def __dir__(self):
+        return sorted(set(object.__dir__(self)) | self._eq_names)
+
+    def layout(self, monitors=()) -> Layout:
+        return self._eq_layout(monitors)
+
+    def _eq_state_arrays(self) -> dict[str, np.ndarray]:
+        if self._eq_state is None:
+            object.__setattr__(self, "_eq_state", self._eq_initial_state())
+        return self._eq_state
+
+    def _eq_initial_state(self) -> dict[str, np.ndarray]:
+        info = self._eq_neuron.info
+        values: dict[str, object] = dict(self._eq_params)
+        pending = dict(info.state)
+        state: dict[str, np.ndarray] = {}
+        from .evaluate import names_in
+        while pending:
+            for name, tree in list(pending.items()):
+                if names_in(tree) & set(pending):
+                    continue
+                with np.errstate(all="ignore"):
+                    value = np.asarray(evaluate(tree, values), dtype=np.float64)
+                array = np.empty(self._eq_n, dtype=np.float64)
+                array[:] = np.broadcast_to(value, (self._eq_n,))
+                state[name] = values[name] = array
+                del pending[name]
+        return {name: state[name] for name, _ in info.state}
+
+    def _eq_recordable(self) -> tuple[str, ...]:
+        info = self._eq_neuron.info
+        return tuple(n for n, _ in info.state) + tuple(n for n, _ in info.assignments) + \
+            tuple(self._eq_params)
+
+    # The model's names come first: a parameter called N, name or neuron, or _a, is read and
+    # set as such. Internals all start with _eq_, a prefix model names may not use here.
+    def __getattribute__(self, name: str):
+        if not name.startswith(("_eq_", "__")):
+            names = object.__getattribute__(self, "__dict__").get("_eq_names", ())
+            if name in names:
+                return object.__getattribute__(self, "_eq_value")(name)
+        return object.__getattribute__(self, name)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(self._eq_unknown(name))
+
+    def _eq_value(self, name: str):
+        params = self._eq_params
+        if name in params:
+            value = params[name]
+            return value.copy() if isinstance(value, np.ndarray) else np.full(self._eq_n, value)
+        if name in dict(self._eq_neuron.info.state):
+            return self._eq_state_arrays()[name]
+        return self._eq_derived(name)
+
+    def _eq_derived(self, name: str) -> np.ndarray:
+        from .evaluate import names_in
+        assignments = self._eq_neuron.info.assignments
+        needed = {name}
+        for assigned, tree in reversed(assignments):
+            if assigned in needed:
+                needed |= names_in(tree)
+        values: dict[str, object] = dict(self._eq_params)
+        values.update(self._eq_state_arrays())
+        values["t"] = self._eq_time       # the time of the current state
+        if "dt" in needed:
+            values["dt"] = self._eq_dt(name)
+        for assigned, tree in assignments:
+            if assigned in needed:
+                with np.errstate(all="ignore"):
+                    values[assigned] = evaluate(tree, values)
+            if assigned == name:
+                break
+        out = np.empty(self._eq_n)
+        out[:] = np.broadcast_to(np.asarray(values[name], dtype=float), (self._eq_n,))
+        return out
+
+    def _eq_dt(self, name: str) -> float:
+        network = self._eq_network() if self._eq_network is not None else None
+        if network is None:
+            raise ValueError(f"{name} uses dt, which is known once {self._eq_name} is in a "
+                             "Network: create the Network first (dt is the Network's)")
+        return network.dt
+
+    def _eq_unknown(self, name: str) -> str:
+        known = list(self._eq_params) + list(self._eq_recordable())
+        hint = did_you_mean(name, known)
+        return (f"{self._eq_neuron.name} has no parameter or variable '{name}'"
+                + (f"; {hint}" if hint else f" (known: {', '.join(known)})"))
+
+    def __setattr__(self, name: str, value) -> None:
+        if name not in self._eq_names:
+            if name == "name":
+                object.__setattr__(self, "_eq_name", str(value))
+                return
+            if name == "t":
+                raise AttributeError(f"{self._eq_name}.t is the time of its state; it "
+                                     "changes only by running a Network")
+            raise AttributeError(self._eq_unknown(name))
+        if name in self._eq_params:
+            self._eq_params[name] = self._eq_parameter_value(name, value)
+            return
+        info = self._eq_neuron.info
+        if name in dict(info.state):
+            self._eq_state_arrays()[name][:] = self._eq_array(name, value)
+            return
+        if name in dict(info.assignments):
+            raise AttributeError(f"'{name}' is a derived variable of {self._eq_neuron.name}: it "
+                                 "follows the state and cannot be set")
+        raise AttributeError(self._eq_unknown(name))
+
+    def _eq_array(self, name: str, value, any_length: bool = False) -> np.ndarray:
+        if isinstance(value, (str, bytes)) or value is None:
+            raise TypeError(f"{name} must be a number or an array of numbers")
+        if np.iscomplexobj(value):
+            raise TypeError(f"{name} must be real: got complex values (take .real or abs() "
+                            "explicitly)")
+        if isinstance(value, np.ma.MaskedArray):
+            if np.ma.getmaskarray(value).any():
+                raise ValueError(f"{name}: the masked array has masked entries; fill them "
+                                 "first (e.g. values.filled(0.0))")
+            value = value.data
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a number or an array of numbers, "
+                            f"not {type(value).__name__}") from None
+        if array.ndim == 0:
+            return np.full(self._eq_n, float(array))
+        if any_length:
+            return array.ravel()
+        if array.shape != (self._eq_n,):
+            raise ValueError(f"{name} needs one value per neuron: length {self._eq_n}, "
+                             f"got shape {array.shape}")
+        return array
+
+    def _eq_parameter_value(self, name: str, value):
+        shared = name in self._eq_shared
+        array = self._eq_array(name, value, any_length=shared)
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"parameter {name} must be finite")
+        if shared:      # an array of identical values is that value
+            if array.size == 0 or np.any(array != array[0]):
+                raise ValueError(f"parameter {name} is shared: it holds one value for the "
+                                 "whole population; give it a single number, not one per "
+                                 "neuron")
+            return float(array[0])
+        if np.ndim(value) == 0:
+            return float(array[0])
+        return np.ascontiguousarray(array)
+
+    def _eq_layout(self, monitors=()) -> Layout:
+        arrays = tuple(n for n, v in self._eq_params.items() if isinstance(v, np.ndarray))
+        arrays += per_neuron(self._eq_neuron.info.propagators, arrays)
+        return Layout(arrays, tuple(m.variables for m in monitors))
+
+    def _eq_coefficients(self, dt: float) -> dict[str, float | np.ndarray]:
+        """Coefficients of exact integration (matrix exponentials) for these parameters."""
+        return coefficient_values(self._eq_neuron.info.propagators, self._eq_params, dt,
+                                  self._eq_n)
+
+    def __repr__(self) -> str:
+        varying = [n for n, v in self._eq_params.items() if isinstance(v, np.ndarray)]
+        return (f"<Population {self._eq_name}: {self._eq_n} x {self._eq_neuron.name} "
+                f"(method {self._eq_neuron.method})"
+                + (f", per-neuron: {', '.join(varying)}" if varying else "") + ">")
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{n}</td><td>{'per neuron: ' + f'{v.min():g} .. {v.max():g}' if isinstance(v, np.ndarray) else f'{v:g}'}</td></tr>"
+            for n, v in self._eq_params.items())
+        return (f"<b>Population {self._eq_name}</b>: {self._eq_n} neurons, model "
+                f"{self._eq_neuron.name}, method {self._eq_neuron.method}<table>{rows}</table>")
