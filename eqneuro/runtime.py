@@ -271,7 +271,8 @@ class _Progress:
         self.bar.refresh()
 
 
-_BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n:g}/{total:g} ms [{elapsed}<{remaining}{postfix}]"
+_BAR_FORMAT = ("{desc}: {percentage:3.0f}%|{bar}| {n:g}/{total:g} ms "
+               "[{elapsed}<{remaining}{postfix}]")
 
 
 class _Run:
