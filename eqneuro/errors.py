@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -67,8 +68,9 @@ _SHOWN = 100     # at most this many characters of a long line are shown around 
 
 def _window(text: str, column: int) -> tuple[str, int]:
     """The part of a long line around `column`, and how many characters were cut before it;
-    a cut is shown as '...' replacing the characters it covers, so the caret stays aligned."""
-    text = "".join(c if c.isprintable() or c == "\t" else " " for c in text)
+    a cut is shown as '...' replacing the characters it covers, so the caret stays aligned.
+    Control characters (a stray \\r) are shown as spaces."""
+    text = "".join(" " if unicodedata.category(c) == "Cc" and c != "\t" else c for c in text)
     if len(text) <= _SHOWN:
         return text, 0
     start = max(0, min(column - 1 - _SHOWN // 2, len(text) - _SHOWN))

@@ -225,11 +225,11 @@ def _code_line(source: Source, line: int, step: int) -> int | None:
 def _empty_section(source: Source, line: int, column: int, at_end: bool) -> ModelError | None:
     """`parameters:` with nothing under it, or with its lines not indented."""
     here = _HEADER.match(source.line_text(line))
-    if here and here["section"] in _ONE_LINE and column > len(source.line_text(line).split(
-            "#")[0].rstrip()):
+    if here and column > len(source.line_text(line).split("#")[0].rstrip()):
         below = _code_line(source, line + 1, 1)
-        if below and _indent(source.line_text(below)) > _indent(source.line_text(line)):
-            kind = here["section"]
+        kind = here["section"]
+        if kind in _ONE_LINE and below and \
+                _indent(source.line_text(below)) > _indent(source.line_text(line)):
             return ModelError(f"'{kind}' is written on its header line", source,
                               Span(below, _indent(source.line_text(below)) + 1),
                               f"write e.g. '{_ONE_LINE[kind]}'")

@@ -64,7 +64,7 @@ def _conditions(op: str, parts) -> None:
 
 
 def _divisor(operator: str, divisor: ast.Expr) -> ast.Operation:
-    if divisor.value == 0:
+    if divisor.value.is_zero:
         raise TransformFailure("division by zero", divisor.span,
                                f"the right side of '{operator}' is 0")
     return ast.Operation("divide", divisor.value, divisor.span)
