@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from . import syntax as ast
@@ -115,6 +116,14 @@ class _TextPrinter(StrPrinter):
         return out
 
 
+class _Latex(LatexPrinter):
+    """SymPy's LaTeX printer; a written conditional raised to a power keeps its exponent."""
+
+    def _print_Piecewise(self, expr, exp=None):
+        tex = super()._print_Piecewise(expr)
+        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+
+
 def _expr(expr) -> str:
     printer = _TextPrinter({"order": "none", "full_prec": False})
     return printer.doprint(_flat(expr)).replace("$", "")
@@ -173,7 +182,7 @@ def model_latex(model: NeuronModel, method: str | None = None,
     def latex(expr) -> str:
         with sympy.evaluate(False):
             plain = expr.xreplace(names) if isinstance(expr, sympy.Basic) else expr
-        return sympy.latex(_flat(plain), order="none")
+        return _Latex({"order": "none"}).doprint(_flat(plain))
     rows = [f"{sympy.latex(sympy.Symbol(a.name))} &= "
             f"{latex(_lookup(written.assignments, a.name, a.value))}"
             for a in model.assignments]

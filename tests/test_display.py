@@ -44,3 +44,9 @@ def test_latex_shows_flags_reset_and_refractory_as_written():
 def test_an_equation_sympy_must_solve_is_shown_solved():
     neuron = eq.Neuron("equations: (2 + v)*(dv/dt + 1) = 3")
     assert "    dv/dt = (1 - v)/(2 + v)    [init = 0.0]" in str(neuron).splitlines()
+
+
+def test_latex_of_a_written_conditional_raised_to_a_power():
+    """SymPy's LaTeX printer failed on an unevaluated conditional inside a power."""
+    latex = eq.Neuron("equations: dv/dt = -(v if v > 0 else 1)^2")._repr_latex_()
+    assert r"\right)^{2}" in latex and r"\text{for}\: v > 0" in latex
