@@ -39,7 +39,8 @@ class _Analysis:
     def run(self, name: str) -> NeuronModel:
         parameters = self.parameters()
         values = self._parameter_values(parameters)
-        self.values = {symbol(p.name): sympy.Float(v) for p, v, _ in values}
+        self.floats = {symbol(p.name): v for p, v, _ in values}
+        self.values = {name: sympy.Float(v) for name, v in self.floats.items()}
         functions = self.functions(parameters)
         odes, assignments = self.equations(parameters)
         param_names = [p.name for p in parameters]
@@ -137,6 +138,7 @@ class _Analysis:
             checks.calls_known(self.source, definition.body, known, scope)
             checks.names_known(self.source, definition.body, scope,
                                f"function '{definition.name}'")
+            checks.constants_finite(self.source, definition.body, self.floats)
             known[definition.name] = definition
         return known
 
@@ -214,6 +216,7 @@ class _Analysis:
         for side in (equation.lhs, equation.rhs):
             resolve.check(side)
             checks.names_known(self.source, side, every, "this equation")
+            checks.constants_finite(self.source, side, self.floats)
         derivative = resolve.inline(solved)
         side = equation.lhs if equation.lhs.value.has(sympy.I, sympy.zoo, sympy.nan) \
             else equation.rhs
@@ -233,6 +236,7 @@ class _Analysis:
                             + ("" if flag.name == "init" else " and t"))
             resolve.check(flag.value)
             checks.names_known(self.source, flag.value, allowed, f"the '{flag.name}' flag")
+            checks.constants_finite(self.source, flag.value, self.floats)
             bounds[flag.name] = resolve.inline(flag.value.value)
             checks.is_real(self.source, bounds[flag.name], flag.value.span,
                            f"the '{flag.name}' flag")
@@ -258,6 +262,7 @@ class _Analysis:
         for equation in equations:
             resolve.check(equation.rhs)
             checks.names_known(self.source, equation.rhs, every, "this equation")
+            checks.constants_finite(self.source, equation.rhs, self.floats)
         names = {eq.lhs.value.name: eq for eq in equations}
         order: list[Assignment] = []
         state: dict[str, str] = {}
@@ -293,6 +298,7 @@ class _Analysis:
         checks.is_condition(self.source, condition, "spike condition")
         resolve.check(condition)
         checks.names_known(self.source, condition, every, "the spike condition")
+        checks.constants_finite(self.source, condition, self.floats)
         value = resolve.inline(condition.value)
         checks.is_real(self.source, value, condition.span, "the spike condition")
         return value
@@ -323,6 +329,7 @@ class _Analysis:
             checks.is_number(self.source, stmt.value, "a reset value")
             resolve.check(stmt.value)
             checks.names_known(self.source, stmt.value, every, "the reset")
+            checks.constants_finite(self.source, stmt.value, self.floats)
             value = resolve.inline(stmt.value.value)
             checks.is_real(self.source, value, stmt.value.span, "the reset")
             current = symbol(target)
@@ -341,6 +348,7 @@ class _Analysis:
         resolve.check(value)
         checks.names_known(self.source, value, [n for n in every if n != "t"],
                            "the refractory period")
+        checks.constants_finite(self.source, value, self.floats)
         checks.is_real(self.source, value.value, value.span, "the refractory period")
         period = self.constant(resolve.inline(value.value))
         if period is not None and not math.isfinite(period):
