@@ -21,6 +21,7 @@ _TERMINAL_TEXT = {
     "NAME": "a name", "NUMBER": "a number", "DERIVATIVE": "a derivative dX/dt",
     "LPAR": "'('", "RPAR": "')'", "EQUAL": "'='", "COLON": "':'", "COMMA": "','",
     "SEMICOLON": "';'", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'",
+    "PERCENT": "'%'",
     "POWER": "'^'", "COMPARE": "a comparison", "ASSIGN_OP": "'=' or '+='", "_NL": "end of line",
     "_INDENT": "an indented block", "_DEDENT": "end of block", "$END": "end of text",
 }
@@ -303,6 +304,8 @@ _EXAMPLES = {
     "two values without an operator between them": [
         "equations:\n    dv/dt = 2 v\n", "spike: v 2\n", "equations:\n    x = a b\n",
         "equations:\n    dv/dt = (a) b\n", "equations: dv/dt = 2 v\n", "parameters: a = 2 b\n",
+        "equations:\n    dv/dt = v 2\n", "equations: dv/dt = v 2\n",
+        "equations:\n    dv/dt = 2*v 3\n", "equations: dv/dt = 2*v 3\n",
     ],
     "a section header needs ':' after its name": [
         "parameters\n    a = 1\n", "equations\n    dv/dt = 1\n",
@@ -313,6 +316,10 @@ _EXAMPLES = {
     "an operator is missing its right-hand operand": [
         "spike: v >\n", "equations:\n    dv/dt = v +\n", "equations:\n    dv/dt = v *\n",
         "equations:\n    dv/dt = -\n", "equations: dv/dt = v +\n", "reset: v = v *\n",
+        "equations:\n    dv/dt = v /\n", "equations: dv/dt = v /\n", "equations: dv/dt = v %\n",
+        "equations:\n    dv/dt = v %\n", "equations:\n    dv/dt = v ^\n",
+        "equations: dv/dt = v ^\n", "parameters: a = 1 /\n", "spike: v > 1 or\n",
+        "spike: v > 1 and\n", "spike: not\n",
     ],
     "a parameter is written 'name = value'": [
         "parameters:\n    a 1\n", "parameters:\n    a\n",

@@ -227,7 +227,7 @@ class ToAST(Transformer_NonRecursive):
         if builtin is None:     # a user function, or unknown: checks.calls_known decides
             value = sympy.Function(name, real=True)(*[a.value for a in args]) if args else \
                 sympy.Function(name, real=True)(sympy.Integer(0))
-            return _join(value, meta, *args, ast.Expr(sympy.S.Zero, span, calls=(use,)))
+            return _join(value, meta, ast.Expr(sympy.S.Zero, span, calls=(use,)), *args)
         if condition is not None:
             raise TransformFailure(f"the arguments of {name}() must be numbers", condition)
         if not builtin.min_args <= len(args) <= builtin.max_args:
@@ -235,7 +235,7 @@ class ToAST(Transformer_NonRecursive):
                 f"{name}() takes {builtin.arity_text()}, not {len(args)}", span,
                 f"{name}: {builtin.summary}")
         value = builtin.build(*[a.value for a in args])
-        return _join(value, meta, *args, ast.Expr(sympy.S.Zero, span, calls=(use,)),
+        return _join(value, meta, ast.Expr(sympy.S.Zero, span, calls=(use,)), *args,
                      operations=(ast.Operation("call", value, span_of(meta), name),))
 
     # ---- statements --------------------------------------------------------------

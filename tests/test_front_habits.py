@@ -87,6 +87,13 @@ def test_an_unknown_function_is_reported_before_its_unknown_arguments():
     assert (error.line, error.column, error.message) == (1, 20, "unknown function 'foo'")
 
 
+def test_calls_are_recorded_in_written_order_outer_first():
+    error = error_of("equations: dv/dt = foo(bar(1))\n")
+    assert (error.line, error.column, error.message) == (1, 20, "unknown function 'foo'")
+    rhs = parse_text("equations: dv/dt = exp(sin(v)) + f(1)\n").neurons[0].sections[0].items[0].rhs
+    assert [c.name for c in rhs.calls] == ["exp", "sin", "f"]
+
+
 # ---- the % operator -------------------------------------------------------------------
 
 a, b, c, v = symbol("a"), symbol("b"), symbol("c"), symbol("v")
@@ -118,3 +125,14 @@ def test_modulo_by_a_literal_zero_is_an_error():
     error = error_of("equations: dv/dt = v % 0\n")
     assert (error.line, error.column, error.message) == (1, 24, "division by zero")
     assert error.hint == "the right side of '%' is 0"
+
+
+@pytest.mark.parametrize("text, column, message", [
+    ("equations: dv/dt = v %\n", 23, "an operator is missing its right-hand operand"),
+    ("equations:\n    dv/dt = v / \n", 16, "an operator is missing its right-hand operand"),
+    ("equations: dv/dt = 2*v 3\n", 24, "two values without an operator between them"),
+    ("equations: dv/dt = v 2\n", 22, "two values without an operator between them"),
+])
+def test_syntax_errors_around_products_are_labelled(text, column, message):
+    error = error_of(text)
+    assert (error.column, error.message) == (column, message), str(error)
