@@ -136,3 +136,18 @@ def test_modulo_by_a_literal_zero_is_an_error():
 def test_syntax_errors_around_products_are_labelled(text, column, message):
     error = error_of(text)
     assert (error.column, error.message) == (column, message), str(error)
+
+
+@pytest.mark.compiler
+def test_modulo_in_a_running_model_agrees_with_python():
+    import numpy as np
+    neuron = eq.Neuron("equations:\n    dv/dt = 0\n    r = v % 3\n    q = -v % -2.5\n")
+    pop = eq.Population(neuron, 4)
+    pop.v = np.array([-7.0, 7.0, 5.5, -0.5])
+    trace = eq.StateMonitor(pop, ("r", "q"))
+    eq.Network(pop, trace, dt=0.1).run(0.2)
+    expected_r = [x % 3 for x in pop.v]
+    expected_q = [-x % -2.5 for x in pop.v]
+    assert trace.r[-1].tolist() == expected_r == [2.0, 1.0, 2.5, 2.5]
+    assert trace.q[-1].tolist() == expected_q
+    assert pop.r.tolist() == expected_r and pop.q.tolist() == expected_q
