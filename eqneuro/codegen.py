@@ -75,7 +75,10 @@ class _Hoister:
             if fixed:
                 varying.append(self._name(expr.func(*fixed)))
             return expr.func(*varying, evaluate=False)
-        return expr.func(*[self(a) for a in expr.args])
+        args = [self(a) for a in expr.args]
+        if all(new is old for new, old in zip(args, expr.args)):
+            return expr                   # unchanged: rebuilding a long Or would sort it again
+        return expr.func(*args)
 
 
 class _Builder:

@@ -87,7 +87,11 @@ def _flat(expr):
     if not isinstance(expr, sympy.Basic) or not expr.args:
         return expr
     args = [_flat(a) for a in expr.args]
-    if isinstance(expr, (sympy.Add, sympy.Mul)):
+    nested = isinstance(expr, (sympy.Add, sympy.Mul)) and \
+        any(type(arg) is type(expr) for arg in args)
+    if not nested and all(new is old for new, old in zip(args, expr.args)):
+        return expr
+    if nested:
         spliced = []
         for arg in args:
             spliced += list(arg.args) if type(arg) is type(expr) else [arg]

@@ -118,6 +118,13 @@ class Neuron:
         return self._info.method
 
     @property
+    def usable_methods(self) -> tuple[str, ...]:
+        """Every integration method that can integrate this model (analysed on demand)."""
+        from .analysis import METHOD_NAMES
+        numeric = self._analysis().numeric
+        return tuple(m for m in METHOD_NAMES if _integrates(numeric, m))
+
+    @property
     def text(self) -> str:
         return self._source.text
 

@@ -29,6 +29,10 @@ def c_call(c: str, args: list[str]) -> str:
     return f"{function}({', '.join(args)})"
 
 
+# Operands per flat chain of + * & | in the printed kernel; longer chains are split in halves.
+CHAIN = 32
+
+
 class CythonPrinter(C99CodePrinter):
     """Prints expressions as Cython: conditionals, boolean words, safe identifiers."""
 
@@ -131,14 +135,37 @@ class CythonPrinter(C99CodePrinter):
 
     # Conditions are C ints 0/1 without side effects: bitwise operators keep loops
     # branch-free, and a conditional between conditions (ITE) stays an int.
+    def _chain(self, args, operator: str) -> str:
+        if len(args) > CHAIN:             # balanced, so that Cython's parser never recurses deep
+            half = len(args) // 2
+            return f"({self._chain(args[:half], operator)} {operator} " \
+                   f"{self._chain(args[half:], operator)})"
+        return "(" + f" {operator} ".join(f"<int>{self._print(a)}" for a in args) + ")"
+
     def _print_And(self, expr):
-        return "(" + " & ".join(f"<int>{self._print(a)}" for a in expr.args) + ")"
+        return self._chain(expr.args, "&")
 
     def _print_Or(self, expr):
-        return "(" + " | ".join(f"<int>{self._print(a)}" for a in expr.args) + ")"
+        return self._chain(expr.args, "|")
 
     def _print_Xor(self, expr):
-        return "(" + " ^ ".join(f"<int>{self._print(a)}" for a in expr.args) + ")"
+        return self._chain(expr.args, "^")
+
+    def _print_Add(self, expr, order=None):
+        if len(expr.args) <= CHAIN:
+            return super()._print_Add(expr, order=order)
+        half = len(expr.args) // 2
+        left, right = (sympy.Add(*part, evaluate=False)
+                       for part in (expr.args[:half], expr.args[half:]))
+        return f"({self._print(left)}) + ({self._print(right)})"
+
+    def _print_Mul(self, expr, **kwargs):
+        if len(expr.args) <= CHAIN:
+            return super()._print_Mul(expr, **kwargs)
+        half = len(expr.args) // 2
+        left, right = (sympy.Mul(*part, evaluate=False)
+                       for part in (expr.args[:half], expr.args[half:]))
+        return f"({self._print(left)})*({self._print(right)})"
 
     def _print_Not(self, expr):
         return f"(1 - <int>{self._print(expr.args[0])})"

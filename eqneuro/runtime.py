@@ -374,7 +374,9 @@ class _Run:
         what = (f"{bad[0]} of neuron {neuron} became {state[bad[0]][neuron]}" if bad else
                 f"a variable of neuron {neuron} became non-finite (and was then reset)")
         method = self.pop._eq_neuron.method
-        others = [m for m in ("rk4", "exponential", "implicit") if m != method]
+        usable = self.pop._eq_neuron.usable_methods
+        others = [m for m in ("rk4", "implicit", "exponential", "heun", "midpoint", "euler")
+                  if m != method and m in usable]
         return SimulationError(
             f"{self.pop._eq_name}: {what} at t = "
             f"{(step + 1) * self.net.dt:g} ms ({method}, dt = {self.net.dt} ms). "

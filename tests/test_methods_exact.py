@@ -165,3 +165,12 @@ def test_a_power_of_zero_is_not_mistaken_for_a_linear_equation():
     with pytest.raises(eq.ModelError, match="methods that can: 'euler', 'midpoint', 'heun', "
                                             "'rk4'$"):
         eq.Neuron("equations: dv/dt = 0^v : init = 1", method="exact")
+
+
+def test_a_blow_up_suggests_only_methods_that_can_integrate_the_model():
+    """dv/dt = v^2 is not linear in v: exponential Euler was suggested and then refused."""
+    explosive = eq.Neuron("equations: dv/dt = v^2 : init = 1", method="euler")
+    assert "exponential" not in explosive.usable_methods
+    net = eq.Network(eq.Population(explosive, 1), dt=0.5)
+    with pytest.raises(eq.SimulationError, match=r"\(e\.g\. 'rk4' or 'implicit'\)\.$"):
+        net.run(100.0)
