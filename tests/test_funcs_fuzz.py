@@ -154,7 +154,9 @@ def batch(seed: int, count: int = 40, n: int = 48):
     generator = Generator(seed)
     expressions = [generator.value(generator.rng.randint(1, 4)) for _ in range(count)]
     lines = "\n".join(f"    r{k} = {text}" for k, (text, _) in enumerate(expressions))
-    text = (f"parameters: p = 1; q = 1\nequations:\n    dv/dt = 0\n    dw/dt = 0\n{lines}\n")
+    # p and q are state variables too: a parameter's default makes a sub-expression constant,
+    # and a non-finite constant (log10(-q) with q = 1) is a ModelError by design
+    text = (f"equations:\n    dv/dt = 0\n    dw/dt = 0\n    dp/dt = 0\n    dq/dt = 0\n{lines}\n")
     pop = eq.Population(eq.Neuron(text, method="euler"), n)
     rng = np.random.default_rng(seed)
     values = {name: rng.choice([-1, 1], n) * rng.choice([0.0, 0.5, 1.0, 2.0], n)
