@@ -23,7 +23,6 @@ def to_tree(expr) -> tuple:
     import sympy
 
     from .functions import node_table
-    from .methods import Phi1
     if expr.is_Symbol:
         return ("sym", expr.name)
     if expr in (sympy.true, sympy.false):
@@ -38,8 +37,6 @@ def to_tree(expr) -> tuple:
     row = node_table().get(type(expr))
     if row is not None:
         return ("call", row.name) + children
-    if isinstance(expr, Phi1):
-        return ("call", "exprel") + children
     return (_operator(expr),) + children
 
 

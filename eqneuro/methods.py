@@ -10,28 +10,11 @@ from sympy import Rational as R
 from .functions import symbol
 from .model import NeuronModel
 from .regularise import guard_expression
+from .special import Exprel
 
 T, DT = symbol("t"), symbol("dt")
 ACTIVE = sympy.Symbol("$active", real=True)   # 1 while not refractory, else 0
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
-
-
-class Phi1(sympy.Function):
-    """phi1(z) = (exp(z) - 1)/z with phi1(0) = 1; the kernel computes it with expm1."""
-
-    nargs = 1
-
-    @classmethod
-    def eval(cls, z):
-        if z.is_zero:
-            return sympy.Integer(1)
-        return None
-
-    def _eval_rewrite_as_exp(self, z, **kwargs):
-        return sympy.Piecewise((sympy.Integer(1), sympy.Eq(z, 0)), ((sympy.exp(z) - 1) / z, True))
-
-    def _eval_is_real(self):
-        return self.args[0].is_real
 
 
 class Unsupported(Exception):
@@ -160,7 +143,7 @@ def exponential(model: NeuronModel) -> UpdatePlan:
         if a == 0:
             updates.append((var, x + DT * expr))
         else:
-            updates.append((var, x + DT * expr * Phi1(a * DT)))
+            updates.append((var, x + DT * expr * Exprel(a * DT)))
     return _hold_selected(model, UpdatePlan("exponential", (), tuple(updates)))
 
 
@@ -203,7 +186,7 @@ def exact(model: NeuronModel) -> UpdatePlan:
         for i, x in enumerate(xs):
             a = m[i, i]
             f = a * x + b[i]
-            updates.append((x.name, x + DT * f * Phi1(sympy.simplify(a * DT)) if a != 0
+            updates.append((x.name, x + DT * f * Exprel(sympy.simplify(a * DT)) if a != 0
                             else x + DT * b[i]))
         return _hold_selected(model, UpdatePlan("exact", (), tuple(updates)))
     held = [i for i, x in enumerate(xs) if x.name in _held(model)]

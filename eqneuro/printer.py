@@ -13,7 +13,6 @@ from sympy.printing.c import C99CodePrinter
 
 from .functions import BUILTINS, MANY, node_table
 from .kernel_abi import c_name
-from .methods import Phi1
 
 LIBM = "_libm"      # the template's `from libc cimport math as _libm`
 
@@ -62,9 +61,6 @@ class CythonPrinter(C99CodePrinter):
 
     def _print_not_supported(self, expr):
         raise TypeError(f"eqneuro cannot print {type(expr).__name__} into a kernel: {expr}")
-
-    def _print_Phi1(self, expr):
-        return c_call(BUILTINS["exprel"].c, [self._print(expr.args[0])])
 
     def _print_Symbol(self, expr):
         if expr.name in self.names:
@@ -219,4 +215,4 @@ def _dependency_order(statements):
     return out
 
 
-__all__ = ["CythonPrinter", "cse_statements", "c_name", "Phi1"]
+__all__ = ["CythonPrinter", "cse_statements", "c_name"]

@@ -146,7 +146,7 @@ def nan_equal(a, b, rtol):
 
 
 def lambdified(expr):
-    modules = [{"Exprel": _exprel, "Phi1": _exprel, "Heaviside": np.heaviside}, "numpy"]
+    modules = [{"Exprel": _exprel, "Heaviside": np.heaviside}, "numpy"]
     return sympy.lambdify([symbol(n) for n in NAMES + ("t",)], expr, modules=modules)
 
 

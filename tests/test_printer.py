@@ -4,7 +4,7 @@ import sympy
 
 from eqneuro.functions import symbol
 from eqneuro.kernel_abi import c_name
-from eqneuro.methods import Phi1
+from eqneuro.special import Exprel
 from eqneuro.printer import CythonPrinter, cse_statements
 
 x, y, v = symbol("x"), symbol("y"), symbol("v")
@@ -28,7 +28,7 @@ x, y, v = symbol("x"), symbol("y"), symbol("v")
     (sympy.Or(x > 0, y < 1), "(<int>(eqv_x > 0.0) | <int>(eqv_y < 1.0))"),
     (sympy.Not(x > 0), "(eqv_x <= 0.0)"),
     (sympy.sign(x), "eq_sign(eqv_x)"),
-    (Phi1(-x), "eq_exprel(-eqv_x)"),
+    (Exprel(-x), "eq_exprel(-eqv_x)"),
     (sympy.exp(-v) + sympy.Abs(v), "_libm.fabs(eqv_v) + _libm.exp(-eqv_v)"),
 ])
 def test_printed_forms(expr, expected):

@@ -24,7 +24,7 @@ def _oracle_step(neuron, state, params, t, dt):
     plan = neuron.plan
     values = {**{symbol(k): v for k, v in state.items()},
               **{symbol(k): v for k, v in params.items()}, T: t, DT: dt}
-    modules = [{"Phi1": lambda z: np.where(z == 0, 1.0, np.expm1(z) / np.where(z == 0, 1, z)),
+    modules = [{"Exprel": lambda z: np.where(z == 0, 1.0, np.expm1(z) / np.where(z == 0, 1, z)),
                 "Heaviside": lambda x: np.where(x > 0, 1.0, 0.0)}, "numpy"]
     locals_ = dict(values)
     for sym, expr in plan.statements:
