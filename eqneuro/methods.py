@@ -292,12 +292,26 @@ def _linearly_implicit(model: NeuronModel) -> UpdatePlan:
         raise Unsupported("implicit integration of a non-linear system of more than two "
                           "variables is not available")
     values = sympy.Matrix([f[x.name] for x in xs])
-    jacobian = values.jacobian(xs)
+    jacobian = _jacobian_almost_everywhere(values, xs)
     if jacobian.has(*_NOT_FINITE):
         raise Unsupported("the Jacobian of the equations is not finite (as for 0^v)")
     step = (sympy.eye(len(xs)) - DT * jacobian).LUsolve(DT * values)
     return _hold_selected(model, UpdatePlan("implicit", (), tuple(
         (x.name, x + step[i]) for i, x in enumerate(xs))))
+
+
+def _jacobian_almost_everywhere(values, xs):
+    """The Jacobian where it exists: floor, ceil, sign and heaviside have slope 0 between their
+    jumps (SymPy leaves Derivative(floor(v), v) and DiracDelta(v), which no kernel can
+    evaluate), and mod(a, b) = a - b*floor(a/b) has the slope of a."""
+    rewritten = values.replace(sympy.Mod, lambda a, b: a - b * sympy.floor(a / b))
+    jacobian = rewritten.jacobian(xs)
+    steps = (sympy.floor, sympy.ceiling, sympy.sign, sympy.Heaviside)
+    jacobian = jacobian.replace(
+        lambda e: isinstance(e, sympy.Derivative) and isinstance(e.expr, steps),
+        lambda e: sympy.Integer(0))
+    jacobian = jacobian.replace(sympy.DiracDelta, lambda *args: sympy.Integer(0))
+    return jacobian.replace(lambda e: isinstance(e, sympy.Subs), lambda e: e.doit())
 
 
 def plan(model: NeuronModel, method: str | None = None) -> UpdatePlan:

@@ -174,3 +174,17 @@ def test_a_blow_up_suggests_only_methods_that_can_integrate_the_model():
     net = eq.Network(eq.Population(explosive, 1), dt=0.5)
     with pytest.raises(eq.SimulationError, match=r"\(e\.g\. 'rk4' or 'implicit'\)\.$"):
         net.run(100.0)
+
+
+@pytest.mark.parametrize("text, start, step", [
+    ("equations: dv/dt = -floor(v) - v", 0.5, lambda v, dt: v + dt * (-np.floor(v) - v) / (1 + dt)),
+    ("equations: dv/dt = -mod(v, 2)", 0.5, lambda v, dt: v - dt * np.mod(v, 2) / (1 + dt)),
+    ("equations: dv/dt = -sign(v) - v", 0.5, lambda v, dt: v + dt * (-np.sign(v) - v) / (1 + dt)),
+])
+def test_implicit_newton_step_through_functions_with_jumps(text, start, step):
+    """Their derivatives (Derivative(floor(v), v), DiracDelta) once reached the printer."""
+    neuron = eq.Neuron(text, method="implicit")
+    pop = eq.Population(neuron, 1)
+    pop.v = start
+    eq.Network(pop, dt=0.1).run(0.1)
+    assert pop.v[0] == pytest.approx(step(start, 0.1), rel=1e-14)
