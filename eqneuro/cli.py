@@ -217,7 +217,8 @@ def command_check(args) -> int:
         from .resources import resource_dir
         path = resource_dir("models") / f"{base}.eqn"
     _check_method(args.method)
-    text = path.read_text(encoding="utf-8")
+    from .library import read_model_file
+    text = read_model_file(path)
     names = _NEURON_HEADER.findall(text) or [None]
     errors: list[str] = []
     for name in names:

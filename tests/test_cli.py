@@ -187,3 +187,11 @@ def test_parse_setting_spreads_a_range_over_the_neurons():
     assert parse_setting(" V_r = -65 ", 6) == ("V_r", -65.0)
     assert record_indices(None, 100).tolist() == [0, 25, 50, 74, 99]
     assert record_indices(None, 3).tolist() == [0, 1, 2]
+
+
+def test_check_of_a_latin1_file_is_a_model_error_not_a_traceback(capsys, tmp_path):
+    path = tmp_path / "latin1.eqn"
+    path.write_bytes("# r\xe9sum\xe9\nequations: dv/dt = -v\n".encode("latin-1"))
+    assert main(["check", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith(f"{path}:1:4: the file is not UTF-8 text: byte 0xe9") and "Traceback" not in err
