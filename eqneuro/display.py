@@ -10,7 +10,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from . import syntax as ast
-from .functions import derivative_symbol, symbol
+from .functions import derivative_symbol
 from .model import NeuronModel
 
 
@@ -181,12 +181,10 @@ def _reset_text(reset, written: Written) -> str:
 def model_latex(model: NeuronModel, method: str | None = None,
                 written: Written | None = None) -> str:
     written = written or Written()
-    names = {symbol(n): sympy.Symbol(n) for n in
-             model.state_names + model.parameter_names + model.assignment_names}
+
     def latex(expr) -> str:
-        with sympy.evaluate(False):
-            plain = expr.xreplace(names) if isinstance(expr, sympy.Basic) else expr
-        return _Latex({"order": "none"}).doprint(_flat(plain))
+        return _Latex({"order": "none"}).doprint(_flat(expr))
+
     rows = [f"{sympy.latex(sympy.Symbol(a.name))} &= "
             f"{latex(_lookup(written.assignments, a.name, a.value))}"
             for a in model.assignments]

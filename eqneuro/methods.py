@@ -152,14 +152,34 @@ def _piecewise_symbols(expr) -> set:
             for s in p.free_symbols}
 
 
+def _may_be_linear(expr, xs: set) -> bool:
+    """False when the shape of `expr` alone shows it is not linear in `xs` (a function of a
+    variable, a power of one, a product of two): one pass, before any differentiation, which
+    is slow on long expressions."""
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if node.is_Atom or not (node.free_symbols & xs):
+            continue
+        if node.is_Add:
+            pending += node.args
+        elif node.is_Mul:
+            varying = [a for a in node.args if a.free_symbols & xs]
+            if len(varying) > 1:
+                return False
+            pending += varying
+        else:                 # exp(v), v^2, abs(v), min(v, 1), a conditional on v, ...
+            return False
+    return True
+
+
 def _linear_system(model: NeuronModel, allow_time: bool):
     """(M, B) with f = M*x + B (refractory holds not included), or Unsupported."""
     f = _derivatives(model, hold=False)
     xs = [symbol(v) for v in f]
     rows, consts = [], []
     for var, expr in f.items():
-        if expr.has(sympy.Piecewise, sympy.Max, sympy.Min, sympy.Abs) and \
-                set(xs) & _piecewise_symbols(expr):
+        if not _may_be_linear(expr, set(xs)):
             raise Unsupported(f"d{var}/dt is not linear in the state")
         row = [sympy.diff(expr, x) for x in xs]
         if any(entry.has(*xs, *_NOT_FINITE) for entry in row):    # 0^v: diff is nan

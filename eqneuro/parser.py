@@ -71,8 +71,10 @@ def normalise(text: str) -> str:
     return text + "\n"
 
 
+@functools.lru_cache(maxsize=16)
 def parse(source: Source):
-    """Parse a Source (already normalised) into a Lark tree, or raise ModelError."""
+    """Parse a Source (already normalised) into a Lark tree, or raise ModelError. The tree
+    is cached: analysis and the display transform the same text (they never change it)."""
     if not source.text.strip() or all(
             not line.strip() or line.lstrip().startswith("#") for line in source.text.splitlines()):
         raise ModelError("the model text is empty", source, None,
