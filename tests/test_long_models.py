@@ -29,3 +29,13 @@ def test_a_sum_and_a_condition_of_400_operands_compile_and_agree_with_numpy():
         v[v > COUNT + 0.5] = 0.0
     np.testing.assert_allclose(trace.r, samples, rtol=1e-13)
     assert list(zip(spikes.i.tolist(), spikes.t.tolist())) == fired == [(2, 2.0)]
+
+
+def test_division_by_sign_is_integrated_not_a_sympy_type_error():
+    """`v / sign(v)` once raised SymPy's "Cannot convert expression to float"."""
+    neuron = eq.Neuron("equations: dv/dt = -v / sign(v) : init = 1")
+    assert neuron.method == "rk4"
+    pop = eq.Population(neuron, 2)
+    pop.v = [1.0, -1.0]
+    eq.Network(pop, dt=0.01).run(1.0)
+    np.testing.assert_allclose(pop.v, [np.exp(-1.0), -np.exp(1.0)], rtol=1e-9)
