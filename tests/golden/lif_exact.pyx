@@ -205,8 +205,10 @@ cdef extern from *:
     }
     /* The step of a claimed block: it cannot move on before that block is finished. */
     static inline int64_t eq_step(eq_team *t) { return __atomic_load_n(&t->s.step, __ATOMIC_RELAXED); }
-    static inline int eq_finish(eq_team *t, int64_t nblocks) {
-        return __atomic_add_fetch(&t->done.next, 1, __ATOMIC_ACQ_REL) == nblocks;
+    /* A thread reports the blocks it finished once it finds none left to take (not once per
+       block: the shared counter would bounce between the cores' caches every block). */
+    static inline int eq_finish(eq_team *t, int64_t nblocks, int64_t count) {
+        return __atomic_add_fetch(&t->done.next, count, __ATOMIC_ACQ_REL) == nblocks;
     }
     static inline int32_t eq_epoch(eq_team *t) { return __atomic_load_n(&t->epoch.value, __ATOMIC_ACQUIRE); }
     static inline int eq_stopped(eq_team *t) { return __atomic_load_n(&t->s.stop, __ATOMIC_ACQUIRE); }
@@ -271,7 +273,7 @@ cdef extern from *:
     void eq_team_free "free"(eq_team *team) nogil
     int64_t eq_claim(eq_team *team, int64_t tid) nogil
     int64_t eq_step(eq_team *team) nogil
-    bint eq_finish(eq_team *team, int64_t nblocks) nogil
+    bint eq_finish(eq_team *team, int64_t nblocks, int64_t count) nogil
     int32_t eq_epoch(eq_team *team) nogil
     bint eq_stopped(eq_team *team) nogil
     int64_t eq_result(eq_team *team) nogil
@@ -327,7 +329,7 @@ cdef void _work(eq_team *_team, int64_t _tid, Py_ssize_t _nblocks, const double 
                 int64_t _n, int64_t _nsteps, int64_t _step0, double _dt, dptr _s_v, double eqv_C, double eqv_g_L, double eqv_V_L, double eqv_V_T, double eqv_V_r, dptr _p_I, iptr _ref, int64_t _record_spikes, iptr _spike_index, lptr _spike_step, lptr _spike_count, int64_t _spike_capacity, lptr _err, int64_t _threads, bptr _all_flags, bptr _block_events, lptr _m0_idx, int64_t _m0_n, int64_t _m0_every, lptr _m0_count, dptr _m0_var_v, dptr _m0_var_r) noexcept nogil:
     """One thread of the team: take blocks of the open step until the run stops."""
     cdef int32_t _epoch
-    cdef int64_t _bi, _g
+    cdef int64_t _bi, _g, _finished = 0
     cdef Py_ssize_t _b0
     cdef double _t
     while True:
@@ -336,6 +338,13 @@ cdef void _work(eq_team *_team, int64_t _tid, Py_ssize_t _nblocks, const double 
             return
         _bi = eq_claim(_team, _tid)
         if _bi < 0:
+            if _finished > 0:
+                _g = _step0 + eq_step(_team)
+                if eq_finish(_team, _nblocks, _finished):
+                    _finished = 0
+                    _end_step(_team, _nblocks, _g, _n, _nsteps, _step0, _dt, _s_v, eqv_C, eqv_g_L, eqv_V_L, eqv_V_T, eqv_V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
+                    continue
+                _finished = 0
             eq_wait(_team, _epoch)
             continue
         _g = _step0 + eq_step(_team)
@@ -344,8 +353,7 @@ cdef void _work(eq_team *_team, int64_t _tid, Py_ssize_t _nblocks, const double 
         _block_events[_bi] = <uint8_t>_update_block(
             _b0, min(_b0 + 256, _n), _g, _t, _t + _dt, _all_flags + _b0, _kv,
             _n, _nsteps, _step0, _dt, _s_v, eqv_C, eqv_g_L, eqv_V_L, eqv_V_T, eqv_V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
-        if eq_finish(_team, _nblocks):
-            _end_step(_team, _nblocks, _g, _n, _nsteps, _step0, _dt, _s_v, eqv_C, eqv_g_L, eqv_V_L, eqv_V_T, eqv_V_r, _p_I, _ref, _record_spikes, _spike_index, _spike_step, _spike_count, _spike_capacity, _err, _threads, _all_flags, _block_events, _m0_idx, _m0_n, _m0_every, _m0_count, _m0_var_v, _m0_var_r)
+        _finished += 1
 
 
 cdef int64_t _run_team(Py_ssize_t _nblocks, const double *_kv,
