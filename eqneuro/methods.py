@@ -9,7 +9,6 @@ from sympy import Rational as R
 
 from .functions import symbol
 from .model import NeuronModel
-from .regularise import guard_expression
 from .special import Exprel
 
 T, DT = symbol("t"), symbol("dt")
@@ -195,10 +194,10 @@ def _linear_system(model: NeuronModel, allow_time: bool):
 
 
 def exact(model: NeuronModel) -> UpdatePlan:
-    """Linear systems with constant coefficients. Closed forms where they hold for every
-    parameter value (one variable, uncoupled variables, two variables where one drives the
-    other; the 0/0 of equal time constants is guarded); any other such system, of any size,
-    through its matrix exponential, computed numerically once per run."""
+    """Linear systems with constant coefficients: uncoupled variables in closed form, any
+    coupled system through its matrix exponential, computed numerically once per run (a
+    symbolic closed form of even a two-variable cascade cancels catastrophically when the
+    time constants are close, and overflows when one is tiny)."""
     xs, m, b = _linear_system(model, allow_time=False)
     n = len(xs)
     if all(m[i, j] == 0 for i in range(n) for j in range(n) if i != j):
@@ -210,32 +209,7 @@ def exact(model: NeuronModel) -> UpdatePlan:
                             else x + DT * b[i]))
         return _hold_selected(model, UpdatePlan("exact", (), tuple(updates)))
     held = [i for i, x in enumerate(xs) if x.name in _held(model)]
-    drives_unheld = any(m[i, j] != 0 for j in held for i in range(n) if i not in held)
-    if n == 2 and (m[0, 1] == 0 or m[1, 0] == 0) and not drives_unheld:
-        try:
-            return _cascade(model, xs, m, b)
-        except Unsupported:
-            pass
     return _numeric_exact(model, xs, m, b, held)
-
-
-def _cascade(model: NeuronModel, xs, m, b) -> UpdatePlan:
-    """Two variables, one driving the other: the symbolic matrix exponential."""
-    n = len(xs)
-    augmented = sympy.zeros(n + 1, n + 1)
-    augmented[:n, :n] = m * DT
-    augmented[:n, n] = b * DT
-    try:
-        propagator = augmented.exp()
-    except Exception as error:  # SymPy cannot always diagonalise symbolic matrices
-        raise Unsupported(f"SymPy could not compute the matrix exponential ({error})") from None
-    if propagator.has(sympy.I, sympy.nan, sympy.zoo, sympy.re, sympy.im):
-        raise Unsupported("the matrix exponential is not real for every parameter value")
-    new = propagator * sympy.Matrix(xs + [sympy.Integer(1)])
-    parameters = sorted((m.free_symbols | b.free_symbols) - {DT}, key=lambda s: s.name)
-    updates = tuple((x.name, guard_expression(sympy.together(new[i]), parameters))
-                    for i, x in enumerate(xs))
-    return _hold_selected(model, UpdatePlan("exact", (), updates))
 
 
 def _numeric_exact(model: NeuronModel, xs, m, b, held: list[int]) -> UpdatePlan:

@@ -188,3 +188,19 @@ def test_implicit_newton_step_through_functions_with_jumps(text, start, step):
     pop.v = start
     eq.Network(pop, dt=0.1).run(0.1)
     assert pop.v[0] == pytest.approx(step(start, 0.1), rel=1e-14)
+
+
+@pytest.mark.parametrize("t1, t2, dt", [(100.0, 100.0 + 1.01e-7, 0.1), (1e4, 1e4 + 1e-7, 0.1),
+                                        (1e4, 1e4 + 1e-6, 0.1), (1e-4, 5.0, 0.1),
+                                        (5.0, 1e-4, 0.1)])
+def test_cascades_with_close_or_tiny_time_constants_equal_expm(t1, t2, dt):
+    """The symbolic closed form lost 99.99 % at t1 = 1e4, t2 = 1e4 + 1e-7 (catastrophic
+    cancellation) and gave inf*0 = NaN for t1 = 1e-4 at dt = 0.1."""
+    neuron = eq.Neuron("parameters: t1 = 10.0; t2 = 10.0; I = 1\nequations:\n"
+                       "    t1*dv/dt = -v + g\n    t2*dg/dt = -g + I : init = 5\n")
+    pop = eq.Population(neuron, 1)
+    pop.t1, pop.t2 = t1, t2
+    eq.Network(pop, dt=dt).run(100.0)
+    a = np.array([[-1 / t1, 1 / t1, 0], [0, -1 / t2, 1 / t2], [0, 0, 0]])
+    x = np.linalg.matrix_power(expm(a * dt), 1000) @ [0.0, 5.0, 1.0]
+    np.testing.assert_allclose([pop.v[0], pop.g[0]], x[:2], rtol=1e-10)
