@@ -100,17 +100,36 @@ def _flat(expr):
         return expr.func(*args)
 
 
+# SymPy's names of built-ins -> the language's
+_LANGUAGE_NAMES = {"Max": "max", "Min": "min", "Abs": "abs", "Exprel": "exprel",
+                   "ceiling": "ceil", "asin": "arcsin", "acos": "arccos", "atan": "arctan"}
+
+
 class _TextPrinter(StrPrinter):
     """SymPy's str printer, with eqneuro's spelling of conditions and conditionals."""
 
+    # The language's precedence: comparison > not > and > or.
+    def _condition(self, arg, looser) -> str:
+        text = self._print(arg)
+        return f"({text})" if isinstance(arg, looser) else text
+
     def _print_And(self, expr):
-        return " and ".join(self.parenthesize(a, 1) for a in expr.args)
+        return " and ".join(self._condition(a, sympy.Or) for a in expr.args)
 
     def _print_Or(self, expr):
-        return " or ".join(self.parenthesize(a, 1) for a in expr.args)
+        return " or ".join(self._print(a) for a in expr.args)
 
     def _print_Not(self, expr):
-        return "not " + self.parenthesize(expr.args[0], 1)
+        return "not " + self._condition(expr.args[0], (sympy.And, sympy.Or))
+
+    def _print_Function(self, expr):
+        name = _LANGUAGE_NAMES.get(type(expr).__name__, type(expr).__name__)
+        return f"{name}({', '.join(self._print(a) for a in expr.args)})"
+
+    _print_Min = _print_Max = _print_Abs = _print_Function
+
+    def _print_Mod(self, expr):
+        return f"mod({self._print(expr.args[0])}, {self._print(expr.args[1])})"
 
     def _print_Piecewise(self, expr):
         *pieces, last = expr.args

@@ -50,3 +50,18 @@ def test_latex_of_a_written_conditional_raised_to_a_power():
     """SymPy's LaTeX printer failed on an unevaluated conditional inside a power."""
     latex = eq.Neuron("equations: dv/dt = -(v if v > 0 else 1)^2")._repr_latex_()
     assert r"\right)^{2}" in latex and r"\text{for}\: v > 0" in latex
+
+
+def test_printed_conditions_keep_their_parentheses_and_the_language_names():
+    """Found by review: `not (a or b)` printed as `not a or b`, and SymPy's Max/Mod showed."""
+    neuron = eq.Neuron("""
+        equations:
+            dv/dt = -v + pos(v) + clip(v, -1, 1) + v % 3 + abs(v)
+            dw/dt = 1
+        spike: v > 1 and not (w < 0 or t > 100) and (v > 2 or w > 3)
+    """)
+    text = str(neuron)
+    # SymPy orders the operands of and/or/min/max; the meaning is kept
+    assert "spike: v > 1 and (v > 2 or w > 3) and not (t > 100 or w < 0)" in text
+    assert "max(0, v)" in text and "min(1, max(-1, v))" in text
+    assert "mod(v, 3)" in text and "abs(v)" in text and "Max" not in text
