@@ -69,6 +69,25 @@ class _Analysis:
         return NeuronModel(name, tuple(ParameterSpec(p.name, v, s) for p, v, s in values),
                            state, ordered, spike, reset, refractory, method)
 
+    def real_and_finite(self, value, span, where: str) -> None:
+        """Real constants only, and every constant part (of numbers and parameters) finite
+        with the parameters' values: `1e308*10`, `big*big`, `v/z` with z = 0."""
+        checks.is_real(self.source, value, span, where)
+        pending = [value]
+        while pending:
+            node = pending.pop()
+            if not isinstance(node, sympy.Expr) or node.is_Symbol:
+                pending += [a for a in getattr(node, "args", ()) if isinstance(a, sympy.Basic)]
+                continue
+            number = self.constant(node) if node.free_symbols <= set(self.values) else None
+            if number is None:
+                pending += node.args
+            elif not math.isfinite(number):
+                checks.fail(self.source, span, f"{where} has a constant part that is "
+                            f"{number} with the parameters' values: {sympy.sstr(node)}",
+                            "numbers are double precision (at most about 1.8e308); "
+                            "check the parameter values and divisions")
+
     def constant(self, value) -> float | None:
         """The value of an expression of parameters (with their defaults), else None."""
         number = value.xreplace(self.values)
@@ -76,6 +95,8 @@ class _Analysis:
             return None
         try:
             return float(number)
+        except OverflowError:
+            return math.inf
         except (TypeError, ValueError):
             return math.nan
 
@@ -172,6 +193,8 @@ class _Analysis:
             seen_odes[var.name] = equation
             checks.is_number(self.source, equation.lhs, "each side of an equation")
             checks.is_number(self.source, equation.rhs, "each side of an equation")
+            for side in (equation.lhs, equation.rhs):      # before SymPy folds log(0) away
+                checks.constants_finite(self.source, side, self.floats)
             odes.append((var.name, equation, self.solve(var, equation)))
         return odes, assignments
 
@@ -220,7 +243,7 @@ class _Analysis:
         derivative = resolve.inline(solved)
         side = equation.lhs if equation.lhs.value.has(sympy.I, sympy.zoo, sympy.nan) \
             else equation.rhs
-        checks.is_real(self.source, derivative, side.span, "this equation")
+        self.real_and_finite(derivative, side.span, "this equation")
         bounds = {}
         for flag in equation.flags:
             if flag.value is None:
@@ -238,7 +261,7 @@ class _Analysis:
             checks.names_known(self.source, flag.value, allowed, f"the '{flag.name}' flag")
             checks.constants_finite(self.source, flag.value, self.floats)
             bounds[flag.name] = resolve.inline(flag.value.value)
-            checks.is_real(self.source, bounds[flag.name], flag.value.span,
+            self.real_and_finite(bounds[flag.name], flag.value.span,
                            f"the '{flag.name}' flag")
         self.consistent_flags(equation.flags, bounds)
         return StateVariable(var, derivative, bounds.get("init", sympy.Float(0.0)),
@@ -282,7 +305,7 @@ class _Analysis:
                     visit(use.name, path + (name,))
             state[name] = "done"
             value = resolve.inline(equation.rhs.value)
-            checks.is_real(self.source, value, equation.rhs.span, "this equation")
+            self.real_and_finite(value, equation.rhs.span, "this equation")
             order.append(Assignment(name, value))
 
         for name in names:
@@ -300,7 +323,7 @@ class _Analysis:
         checks.names_known(self.source, condition, every, "the spike condition")
         checks.constants_finite(self.source, condition, self.floats)
         value = resolve.inline(condition.value)
-        checks.is_real(self.source, value, condition.span, "the spike condition")
+        self.real_and_finite(value, condition.span, "the spike condition")
         return value
 
     def reset(self, resolve, every, state_names, assigned, param_names):
@@ -331,10 +354,11 @@ class _Analysis:
             checks.names_known(self.source, stmt.value, every, "the reset")
             checks.constants_finite(self.source, stmt.value, self.floats)
             value = resolve.inline(stmt.value.value)
-            checks.is_real(self.source, value, stmt.value.span, "the reset")
+            self.real_and_finite(value, stmt.value.span, "the reset")
             current = symbol(target)
             new = {"=": value, "+=": current + value, "-=": current - value,
                    "*=": current * value, "/=": current / value}[stmt.operator]
+            self.real_and_finite(new, stmt.value.span, "the reset")
             out.append(ResetAssignment(target, new, stmt.operator))
         return tuple(out)
 
@@ -349,7 +373,7 @@ class _Analysis:
         checks.names_known(self.source, value, [n for n in every if n != "t"],
                            "the refractory period")
         checks.constants_finite(self.source, value, self.floats)
-        checks.is_real(self.source, value.value, value.span, "the refractory period")
+        self.real_and_finite(value.value, value.span, "the refractory period")
         period = self.constant(resolve.inline(value.value))
         if period is not None and not math.isfinite(period):
             checks.fail(self.source, value.span,
