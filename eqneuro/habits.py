@@ -36,8 +36,9 @@ class Habit:
 
 
 HABITS: tuple[Habit, ...] = (
-    Habit("name", UNITS, "'{name}' is a Brian2 unit, but numbers carry no units in eqneuro "
-          "and time is in ms: write 10, not 10*ms"),
+    Habit("name", UNITS, "'{name}' is a Brian2 unit, but numbers carry no units in eqneuro: "
+          "write values in the model's own units, with time in ms (10*ms is 10, 1*second "
+          "is 1000, a rate of 10*Hz is 0.01 per ms)"),
     Habit("flag", UNITS, "': {name}' is a Brian2 unit, but numbers carry no units in eqneuro: "
           "remove it"),
     Habit("flag", ("population", "constant"), "a parameter with one value for the whole "

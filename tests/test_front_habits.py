@@ -19,8 +19,9 @@ def error_of(text: str) -> eq.ModelError:
 
 @pytest.mark.parametrize("text, position, message, hint", [
     ("equations:\n    dv/dt = -v / (10*ms)\n", (2, 22), "unknown name 'ms' in this equation",
-     "'ms' is a Brian2 unit, but numbers carry no units in eqneuro and time is in ms: "
-     "write 10, not 10*ms"),
+     "'ms' is a Brian2 unit, but numbers carry no units in eqneuro: write values in the "
+     "model's own units, with time in ms (10*ms is 10, 1*second is 1000, a rate of 10*Hz "
+     "is 0.01 per ms)"),
     ("parameters:\n    I = 0.5*nA\nequations: dv/dt = I\n", (2, 13),
      "unknown name 'nA' in a parameter value", "'nA' is a Brian2 unit"),
     ("equations:\n    dv/dt = -v / 10 : volt\n", (2, 23),
