@@ -167,13 +167,14 @@ class _Builder:
         for name, expr in updates:
             lines.append(f"{self.local('_new_' + c_name(name))} = {printer.doprint(expr)}")
         # Bounds see the new state; the non-finite test comes first so that a bound cannot
-        # hide a NaN (fmax(NaN, lo) is lo).
+        # hide a blow-up. A NaN bound makes the variable NaN (eq_max propagates it), which
+        # the next step's test reports.
         new_state = {symbol(n): sympy.Symbol(f"$new_{c_name(n)}", real=True)
                      for n, _ in updates}
         bounded = []
         for variable in model.state:
             new = "_new_" + c_name(variable.name)
-            for bound, function in ((variable.lower, "fmax"), (variable.upper, "fmin")):
+            for bound, function in ((variable.lower, "eq_max"), (variable.upper, "eq_min")):
                 if bound is not None:
                     value = self.printer("_tn").doprint(self.hoist(bound.xreplace(new_state)))
                     bounded.append(f"{new} = {new} if _bad else {function}({new}, {value})")

@@ -49,3 +49,13 @@ def test_nan_inside_max_in_an_ode_is_detected():
     with pytest.raises(eq.SimulationError, match="v of neuron 0 became nan"):
         eq.Network(pop, dt=0.1).run(100.0)
     assert math.isnan(pop.v[0])
+
+
+def test_a_nan_bound_is_not_ignored():
+    """Found by review: `max = sqrt(w)` with w < 0 left v unclipped and the run went on."""
+    neuron = eq.Neuron("equations:\n    dv/dt = 1 : init = 0, max = sqrt(w)\n"
+                       "    dw/dt = -1 : init = 0.1\n")
+    net = eq.Network(eq.Population(neuron, 1), dt=0.1)
+    # w < 0 from t = 0.2 ms: v becomes NaN there, and the next step's check reports it
+    with pytest.raises(eq.SimulationError, match="v of neuron 0 became nan at t = 0.3 ms"):
+        net.run(5.0)

@@ -2,9 +2,9 @@
 # cython: initializedcheck=False, infer_types=False, nonecheck=False
 # eqneuro kernel: model LIF, method exact, eqneuro VERSION
 # Built-in functions print as _libm.<C name> (eqneuro/functions.py) or as eq_* helpers below;
-# fmax/fmin are only for bounds, which are applied after the non-finite test.
+# fmax is only for the refractory period (a negative or NaN period means none).
 from libc cimport math as _libm
-from libc.math cimport fmax, fmin
+from libc.math cimport fmax
 from libc.stdint cimport int32_t, int64_t, uint8_t, uintptr_t
 
 cdef extern from *:
@@ -135,7 +135,7 @@ cdef inline int32_t _update_block(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, do
         _active = <double>(_r == 0)
         _new_eqv_v = (_k3*(_k1*(_k0 + eqv_I) + _k2*eqv_v) + eqv_v if (_active > 0.0) else eqv_v)
         _bad = eq_not_finite(_new_eqv_v)
-        _new_eqv_v = _new_eqv_v if _bad else fmax(_new_eqv_v, -100.0)
+        _new_eqv_v = _new_eqv_v if _bad else eq_max(_new_eqv_v, -100.0)
         eqv_v = _new_eqv_v
         _fire = <int32_t>(_r == 0) & <int32_t>(eqv_v > eqv_V_T) & (_bad ^ 1)
         eqv_v = eqv_V_r if _fire else eqv_v
