@@ -173,6 +173,9 @@ class Population:
                 raise AttributeError(f"{self._eq_name}.t is the time of its state; it "
                                      "changes only by running a Network")
             raise AttributeError(self._eq_unknown(name))
+        if self._eq_lock.locked():
+            raise RuntimeError(f"{self._eq_name} is running (in another thread): set "
+                               f"'{name}' between runs")
         if name in self._eq_params:
             self._eq_params[name] = self._eq_parameter_value(name, value)
             return
@@ -196,11 +199,12 @@ class Population:
                 raise ValueError(f"{name}: the masked array has masked entries; fill them "
                                  "first (e.g. values.filled(0.0))")
             value = value.data
-        try:
-            array = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must be a number or an array of numbers, "
-                            f"not {type(value).__name__}") from None
+        kind = np.asarray(value).dtype.kind if not isinstance(value, bool) else "b"
+        if kind not in "iuf":          # booleans, strings and objects are not numbers here
+            raise TypeError(f"{name} must be a number or an array of numbers, not "
+                            + (type(value).__name__ if np.ndim(value) == 0 else
+                               f"an array of {np.asarray(value).dtype}"))
+        array = np.asarray(value, dtype=np.float64)
         if array.ndim == 0:
             return np.full(self._eq_n, float(array))
         if any_length:

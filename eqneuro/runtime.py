@@ -189,7 +189,12 @@ def _checked_threads(threads) -> int:
         raise TypeError(f"threads must be an integer, not {type(threads).__name__}")
     if threads < 1:
         raise ValueError(f"threads must be at least 1 (got {threads})")
+    if threads > MAX_THREADS:
+        raise ValueError(f"threads must be at most {MAX_THREADS} (got {threads})")
     return int(threads)
+
+
+MAX_THREADS = 1024
 
 
 def _same_time(a: float, b: float, dt: float) -> bool:

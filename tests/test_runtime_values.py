@@ -109,3 +109,26 @@ def test_population_time_is_read_only(pop):
     assert pop.t == 0.0
     with pytest.raises(AttributeError, match="changes only by running a Network"):
         pop.t = 5.0
+
+
+def test_values_that_are_not_numbers_and_absurd_thread_counts_are_refused():
+    """Found by review: strings in a list, booleans and 2**40 threads were accepted."""
+    pop = eq.Population(eq.Neuron("parameters: I = 0\nequations: dv/dt = I"), 3)
+    for value in (["1", "2", "3"], True, [True, False, True]):
+        with pytest.raises(TypeError, match="must be a number or an array of numbers"):
+            pop.I = value
+    net = eq.Network(pop, dt=0.1)
+    with pytest.raises(ValueError, match="threads must be at most 1024"):
+        net.threads = 2 ** 40
+
+
+def test_a_population_cannot_be_changed_while_another_thread_runs_it():
+    pop = eq.Population(eq.Neuron("parameters: I = 0\nequations: dv/dt = I"), 3)
+    eq.Network(pop, dt=0.1)
+    with pop._eq_lock:                       # what a run in another thread holds
+        with pytest.raises(RuntimeError, match="is running \\(in another thread\\)"):
+            pop.I = 1.0
+        with pytest.raises(RuntimeError, match="is running"):
+            pop.v = 0.0
+    pop.I = 1.0
+    assert pop.I.tolist() == [1.0, 1.0, 1.0]
