@@ -73,13 +73,14 @@ class _Analysis:
         """Real constants only, and every constant part (of numbers and parameters) finite
         with the parameters' values: `1e308*10`, `big*big`, `v/z` with z = 0."""
         checks.is_real(self.source, value, span, where)
+        parameters = set(self.values)
         pending = [value]
         while pending:
             node = pending.pop()
             if not isinstance(node, sympy.Expr) or node.is_Symbol:
                 pending += [a for a in getattr(node, "args", ()) if isinstance(a, sympy.Basic)]
                 continue
-            number = self.constant(node) if node.free_symbols <= set(self.values) else None
+            number = self.constant(node) if node.free_symbols <= parameters else None
             if number is None:
                 pending += node.args
             elif not math.isfinite(number):
@@ -239,7 +240,6 @@ class _Analysis:
         for side in (equation.lhs, equation.rhs):
             resolve.check(side)
             checks.names_known(self.source, side, every, "this equation")
-            checks.constants_finite(self.source, side, self.floats)
         derivative = resolve.inline(solved)
         side = equation.lhs if equation.lhs.value.has(sympy.I, sympy.zoo, sympy.nan) \
             else equation.rhs
@@ -354,7 +354,6 @@ class _Analysis:
             checks.names_known(self.source, stmt.value, every, "the reset")
             checks.constants_finite(self.source, stmt.value, self.floats)
             value = resolve.inline(stmt.value.value)
-            self.real_and_finite(value, stmt.value.span, "the reset")
             current = symbol(target)
             new = {"=": value, "+=": current + value, "-=": current - value,
                    "*=": current * value, "/=": current / value}[stmt.operator]
