@@ -3,9 +3,9 @@ __version__ = "0.1.0"
 
 from .errors import BuildError, ModelError, SimulationError  # noqa: E402
 from .library import load, shipped_models  # noqa: E402
-from .monitors import SpikeMonitor, StateMonitor  # noqa: E402
+from .sim.monitors import SpikeMonitor, StateMonitor  # noqa: E402
 from .neuron import Neuron  # noqa: E402
-from .runtime import Network, Population  # noqa: E402
+from .sim.network import Network, Population  # noqa: E402
 from . import plot  # noqa: E402
 from .rates import fi_curve, firing_rates, population_rate  # noqa: E402
 

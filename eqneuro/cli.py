@@ -73,7 +73,7 @@ def record_indices(text: str | None, n: int) -> np.ndarray:
 # ---- commands -------------------------------------------------------------------------
 
 def _check_method(method: str | None) -> None:
-    from .analysis import METHOD_NAMES
+    from .lang.analysis import METHOD_NAMES
     from .errors import did_you_mean
 
     if method is not None and method not in METHOD_NAMES:

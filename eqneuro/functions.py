@@ -32,7 +32,7 @@ def derivative_symbol(variable: str):
 
 @functools.cache
 def sympy_object(path: str):
-    """`"exp"` -> sympy.exp; `"codegen.cfunctions.log10"`; `"eqneuro.special.Exprel"`."""
+    """`"exp"` -> sympy.exp; `"codegen.cfunctions.log10"`; `"eqneuro.lang.special.Exprel"`."""
     module, _, name = ("sympy." + path if not path.startswith("eqneuro.") else path).rpartition(".")
     return getattr(importlib.import_module(module), name)
 
@@ -141,7 +141,7 @@ TABLE: tuple[Builtin, ...] = (
     _node("sign", "sign", 1, "-1, 0 or 1 (NaN for NaN)", "eq_sign", np.sign),
     _node("floor", "floor", 1, "round down", "floor", np.floor),
     _node("ceil", "ceiling", 1, "round up", "ceil", np.ceil),
-    _node("exprel", "eqneuro.special.Exprel", 1, "(exp(x) - 1)/x, and 1 at x = 0",
+    _node("exprel", "eqneuro.lang.special.Exprel", 1, "(exp(x) - 1)/x, and 1 at x = 0",
           "eq_exprel", _np_exprel),
     _node("expm1", "codegen.cfunctions.expm1", 1, "exp(x) - 1, accurate near 0", "expm1",
           np.expm1),

@@ -6,9 +6,9 @@ import textwrap
 from dataclasses import dataclass
 
 from .errors import ModelError, Source
-from .modelcache import kernel_name, load_record, model_key, save_kernel_name, save_record
-from .parser import normalise
-from .propagators import PropagatorInfo
+from .compile.modelcache import kernel_name, load_record, model_key, save_kernel_name, save_record
+from .lang.parser import normalise
+from .compile.propagators import PropagatorInfo
 
 SECTION_ORDER = ("parameters", "functions", "equations", "spike", "reset", "refractory",
                  "method")
@@ -120,7 +120,7 @@ class Neuron:
     @property
     def usable_methods(self) -> tuple[str, ...]:
         """Every integration method that can integrate this model (analysed on demand)."""
-        from .analysis import METHOD_NAMES
+        from .lang.analysis import METHOD_NAMES
         numeric = self._analysis().numeric
         return tuple(m for m in METHOD_NAMES if _integrates(numeric, m))
 
@@ -152,7 +152,7 @@ class Neuron:
         """The compiled kernel module for a Layout (built, or loaded from the cache)."""
         import time
 
-        from .build import BuildResult, cached_module
+        from .compile.build import BuildResult, cached_module
         start = time.perf_counter()
         known = kernel_name(self._key, layout)
         module = cached_module(known) if known else None
@@ -194,11 +194,11 @@ class _Analysed:
 
 @functools.lru_cache(maxsize=256)
 def _analyse(source: Source, selected: str | None, name: str | None, method: str | None):
-    from .analysis import METHOD_NAMES, analyse_neuron, check_variants, find_neuron
+    from .lang.analysis import METHOD_NAMES, analyse_neuron, check_variants, find_neuron
     from .errors import did_you_mean
-    from .methods import Unsupported, plan
-    from .regularise import regularise
-    from .transform import to_ast
+    from .compile.methods import Unsupported, plan
+    from .compile.regularise import regularise
+    from .lang.transform import to_ast
 
     if method is not None and method not in METHOD_NAMES:
         close = did_you_mean(method, METHOD_NAMES)
@@ -219,13 +219,13 @@ def _analyse(source: Source, selected: str | None, name: str | None, method: str
         raise ModelError(f"method '{chosen}' cannot integrate this model: {why}", source,
                          _method_span(decl, source),
                          "methods that can: " + ", ".join(repr(m) for m in working)) from None
-    from .display import written_of
+    from .lang.display import written_of
     return _Analysed(model, numeric, update,
                      written_of(source, decl.name))
 
 
 def _integrates(model, method: str) -> bool:
-    from .methods import Unsupported, plan
+    from .compile.methods import Unsupported, plan
     try:
         plan(model, method)
     except Unsupported:
@@ -243,7 +243,7 @@ def _method_span(decl, source):
 
 def _record_of(analysed: _Analysed) -> dict:
     """What the model cache stores: the runtime info and the printed forms (JSON)."""
-    from .display import model_latex, model_text
+    from .lang.display import model_latex, model_text
     from .evaluate import to_tree
     model, numeric, plan = analysed.model, analysed.numeric, analysed.plan
     return {
@@ -276,7 +276,7 @@ def _info_of(record: dict) -> RuntimeInfo:
 
 @functools.lru_cache(maxsize=256)
 def _kernel(analysed: _Analysed, layout):
-    from .build import build
-    from .codegen import kernel_spec, render
+    from .compile.build import build
+    from .compile.codegen import kernel_spec, render
     source = render(kernel_spec(analysed.numeric, analysed.plan, layout))
     return build(source)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .rates import check_ms, population_rate, smooth_rate
+from .sim.rates import check_ms, population_rate, smooth_rate
 
 _MANY_POINTS = 20_000     # beyond this a raster is rasterised inside vector files
 
@@ -24,7 +24,7 @@ def _axes(ax):
 
 def raster(spikes, ax=None, *, duration: float | None = None, **scatter_options):
     """Spike raster of a SpikeMonitor: one dot per spike, time (ms) against neuron index."""
-    from .rates import _check_spikes
+    from .sim.rates import _check_spikes
     _check_spikes(spikes)
     duration = check_ms("duration", duration, none=True)
     ax = _axes(ax)
@@ -69,7 +69,7 @@ def rate(spikes, bin: float = 1.0, smooth: float | None = 5.0, ax=None, *,
     `smooth` is the kernel's standard deviation in ms (None or 0: no curve). Without
     `duration` the time axis ends at the last spike, rounded up to a bin.
     """
-    from .rates import _check_spikes
+    from .sim.rates import _check_spikes
     _check_spikes(spikes)
     bin = check_ms("bin", bin)
     smooth = check_ms("smooth", smooth, zero=True, none=True)

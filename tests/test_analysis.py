@@ -3,9 +3,9 @@ import pytest
 import sympy
 
 import eqneuro as eq
-from eqneuro.analysis import analyse_file
+from eqneuro.lang.analysis import analyse_file
 from eqneuro.functions import symbol
-from eqneuro.transform import parse_text
+from eqneuro.lang.transform import parse_text
 
 v, u, w, I, tau, C, g_L, V_L = (symbol(n) for n in ("v", "u", "w", "I", "tau", "C", "g_L", "V_L"))
 

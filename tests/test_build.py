@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import eqneuro as eq
-from eqneuro.build import build, module_name
+from eqneuro.compile.build import build, module_name
 from eqneuro.errors import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent

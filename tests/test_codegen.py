@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import eqneuro as eq
-from eqneuro.codegen import kernel_spec, render
-from eqneuro.kernel_abi import Layout
+from eqneuro.compile.codegen import kernel_spec, render
+from eqneuro.compile.kernel_abi import Layout
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -7,11 +7,11 @@ import pytest
 import sympy
 
 import eqneuro as eq
-from eqneuro import checks
-from eqneuro import syntax as ast
+from eqneuro.lang import checks
+from eqneuro.lang import syntax as ast
 from eqneuro.errors import Span
 from eqneuro.functions import symbol
-from eqneuro.transform import parse_text
+from eqneuro.lang.transform import parse_text
 
 
 def transformed(rhs: str):

@@ -6,9 +6,9 @@ import pytest
 import sympy
 
 import eqneuro as eq
-from eqneuro import habits
+from eqneuro.lang import habits
 from eqneuro.functions import symbol
-from eqneuro.transform import parse_text
+from eqneuro.lang.transform import parse_text
 
 
 def error_of(text: str) -> eq.ModelError:

@@ -8,8 +8,8 @@ import sympy
 import eqneuro as eq
 from eqneuro.errors import Span
 from eqneuro.functions import symbol
-from eqneuro.parser import MAX_NESTING
-from eqneuro.transform import parse_text
+from eqneuro.lang.parser import MAX_NESTING
+from eqneuro.lang.transform import parse_text
 
 N = 10_000
 v = symbol("v")

@@ -3,7 +3,7 @@ files that are not UTF-8, empty or unindented sections."""
 import pytest
 
 import eqneuro as eq
-from eqneuro.parser import LOOKALIKES
+from eqneuro.lang.parser import LOOKALIKES
 
 LIF = "equations:\n    dv/dt = -v / 10 : init = 1\n"
 

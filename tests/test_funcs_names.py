@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import eqneuro as eq
-from eqneuro.kernel_abi import c_name
+from eqneuro.compile.kernel_abi import c_name
 
 C11 = """auto break case char const continue default do double else enum extern float for goto
     if inline int long register restrict return short signed sizeof static struct switch typedef

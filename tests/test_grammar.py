@@ -3,7 +3,7 @@ import pytest
 from lark import Tree
 
 from eqneuro.errors import ModelError, Source
-from eqneuro.parser import normalise, parse
+from eqneuro.lang.parser import normalise, parse
 
 
 def tree(text: str) -> Tree:

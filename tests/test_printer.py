@@ -3,9 +3,9 @@ import pytest
 import sympy
 
 from eqneuro.functions import symbol
-from eqneuro.kernel_abi import c_name
-from eqneuro.special import Exprel
-from eqneuro.printer import CythonPrinter, cse_statements
+from eqneuro.compile.kernel_abi import c_name
+from eqneuro.lang.special import Exprel
+from eqneuro.compile.printer import CythonPrinter, cse_statements
 
 x, y, v = symbol("x"), symbol("y"), symbol("v")
 

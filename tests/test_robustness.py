@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import eqneuro as eq
-from eqneuro.analysis import analyse_file
-from eqneuro.transform import parse_text
+from eqneuro.lang.analysis import analyse_file
+from eqneuro.lang.transform import parse_text
 
 VALID = [
     """neuron LIF:

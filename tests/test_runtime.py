@@ -5,7 +5,7 @@ import sympy
 
 import eqneuro as eq
 from eqneuro.functions import symbol
-from eqneuro.methods import DT, T
+from eqneuro.compile.methods import DT, T
 
 ADEX_LIKE = """
     parameters:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import eqneuro as eq
-from eqneuro import runtime
+from eqneuro.sim import network as runtime
 
 pytestmark = pytest.mark.compiler
 

@@ -5,7 +5,7 @@ import sympy
 
 import eqneuro as eq
 from eqneuro.functions import symbol
-from eqneuro.regularise import guard_expression
+from eqneuro.compile.regularise import guard_expression
 
 v = symbol("v")
 

@@ -2,10 +2,10 @@
 import pytest
 import sympy
 
-from eqneuro import syntax as ast
+from eqneuro.lang import syntax as ast
 from eqneuro.errors import Span
 from eqneuro.functions import derivative_symbol, symbol
-from eqneuro.transform import parse_text
+from eqneuro.lang.transform import parse_text
 
 v, tau, I = symbol("v"), symbol("tau"), symbol("I")
 

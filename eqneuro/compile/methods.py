@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import sympy
 from sympy import Rational as R
 
-from .functions import symbol
-from .model import NeuronModel
-from .special import Exprel
+from ..functions import symbol
+from ..lang.model import NeuronModel
+from ..lang.special import Exprel
 
 T, DT = symbol("t"), symbol("dt")
 ACTIVE = sympy.Symbol("$active", real=True)   # 1 while not refractory, else 0

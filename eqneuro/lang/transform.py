@@ -11,8 +11,8 @@ from lark import Token, Transformer_NonRecursive, v_args
 from lark.exceptions import VisitError
 
 from . import syntax as ast
-from .errors import ModelError, Source, Span, did_you_mean
-from .functions import BUILTINS, derivative_symbol, symbol
+from ..errors import ModelError, Source, Span, did_you_mean
+from ..functions import BUILTINS, derivative_symbol, symbol
 from .parser import normalise, parse
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")

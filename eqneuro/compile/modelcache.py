@@ -11,20 +11,20 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 from .build import cache_dir
 from .kernel_abi import Layout
 
 
 @functools.cache
 def _fingerprint() -> str:
-    from .resources import resource_dir
+    from ..resources import resource_dir
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    files = sorted(package.glob("*.py")) + sorted(resource_dir("grammar").glob("*.lark")) + \
+    package = Path(__file__).resolve().parent.parent
+    files = sorted(package.rglob("*.py")) + sorted(resource_dir("grammar").glob("*.lark")) + \
         sorted(resource_dir("templates").glob("*.j2"))
     for path in files:
-        digest.update(path.name.encode())
+        digest.update(str(path.relative_to(package) if path.is_relative_to(package) else path.name).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

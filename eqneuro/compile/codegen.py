@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import jinja2
 import sympy
 
-from . import __version__
-from .functions import symbol
+from .. import __version__
+from ..functions import symbol
 from .methods import ACTIVE, UpdatePlan
-from .model import NeuronModel
+from ..lang.model import NeuronModel
 from .printer import CythonPrinter, cse_statements, internal_name
 from .propagators import argument_name
-from .resources import resource_dir
+from ..resources import resource_dir
 
 from .kernel_abi import (BLOCK, Layout, c_name, monitor_buffer,
                          parameter_pointer, state_pointer)

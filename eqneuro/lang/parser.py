@@ -11,8 +11,8 @@ from lark.exceptions import UnexpectedEOF
 from lark.indenter import DedentError, Indenter
 
 from . import habits
-from .errors import ModelError, Source, Span, did_you_mean
-from .resources import resource_dir
+from ..errors import ModelError, Source, Span, did_you_mean
+from ..resources import resource_dir
 
 SECTIONS = ("parameters", "equations", "functions", "spike", "reset", "refractory", "method")
 

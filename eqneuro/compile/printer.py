@@ -11,7 +11,7 @@ import math
 import sympy
 from sympy.printing.c import C99CodePrinter
 
-from .functions import BUILTINS, MANY, node_table
+from ..functions import BUILTINS, MANY, node_table
 from .kernel_abi import c_name
 
 LIBM = "_libm"      # the template's `from libc cimport math as _libm`

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from .functions import symbol
+from ..functions import symbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,3 @@ class NeuronModel:
 
     def inlined_derivatives(self) -> dict[str, sympy.Expr]:
         return {s.name: self.inline_assignments(s.derivative) for s in self.state}
-
-    def __str__(self) -> str:
-        from .display import model_text
-        return model_text(self)

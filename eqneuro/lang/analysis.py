@@ -8,8 +8,8 @@ from sympy.core.function import AppliedUndef
 
 from . import checks
 from . import syntax as ast
-from .errors import Source, Span, did_you_mean
-from .functions import derivative_symbol, symbol
+from ..errors import Source, Span, did_you_mean
+from ..functions import derivative_symbol, symbol
 from .model import Assignment, NeuronModel, ParameterSpec, ResetAssignment, StateVariable
 from .variants import check_variants, find_neuron, merged_sections  # noqa: F401 (re-exported)
 

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError
+from ..errors import BuildError
 
 # -D__FAST_MATH__ makes glibc declare its vector math (libmvec: exp, expm1, log, ...) so that
 # update loops with transcendental functions vectorise, without the value-changing parts of

@@ -8,11 +8,11 @@ import weakref
 
 import numpy as np
 
-from .errors import SimulationError
-from .kernel_abi import BLOCK, Layout, c_name, monitor_buffer, parameter_pointer, state_pointer
+from ..errors import SimulationError
+from ..compile.kernel_abi import BLOCK, Layout, c_name, monitor_buffer, parameter_pointer, state_pointer
 from .monitors import SpikeMonitor, StateMonitor
 from .population import Population
-from .propagators import argument_name
+from ..compile.propagators import argument_name
 from .runguard import DeferredInterrupt, exclusive
 
 

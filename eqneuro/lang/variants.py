@@ -6,7 +6,7 @@ import sympy
 
 from . import checks
 from . import syntax as ast
-from .errors import ModelError, Source, did_you_mean
+from ..errors import ModelError, Source, did_you_mean
 
 
 def check_variants(model_file: ast.ModelFile) -> None:

@@ -6,11 +6,11 @@ import threading
 
 import numpy as np
 
-from .errors import did_you_mean
-from .evaluate import evaluate
-from .kernel_abi import Layout
-from .neuron import Neuron
-from .propagators import coefficient_values, per_neuron
+from ..errors import did_you_mean
+from ..evaluate import evaluate
+from ..compile.kernel_abi import Layout
+from ..neuron import Neuron
+from ..compile.propagators import coefficient_values, per_neuron
 
 
 class Population:
@@ -88,7 +88,7 @@ class Population:
         values: dict[str, object] = dict(self._eq_params)
         pending = dict(info.state)
         state: dict[str, np.ndarray] = {}
-        from .evaluate import names_in
+        from ..evaluate import names_in
         while pending:
             for name, tree in list(pending.items()):
                 if names_in(tree) & set(pending):
@@ -130,7 +130,7 @@ class Population:
         return self._eq_derived(name)
 
     def _eq_derived(self, name: str) -> np.ndarray:
-        from .evaluate import names_in
+        from ..evaluate import names_in
         assignments = self._eq_neuron.info.assignments
         needed = {name}
         for assigned, tree in reversed(assignments):

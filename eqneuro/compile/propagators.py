@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .evaluate import evaluate, names_in
+from ..evaluate import evaluate, names_in
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ from sympy.core.function import AppliedUndef
 
 from . import habits
 from . import syntax as ast
-from .errors import ModelError, Source, Span, did_you_mean
-from .functions import BUILTINS, RESERVED_NAMES
+from ..errors import ModelError, Source, Span, did_you_mean
+from ..functions import BUILTINS, RESERVED_NAMES
 
 PARAMETER_FLAGS = ("shared",)
 EQUATION_VALUE_FLAGS = ("init", "min", "max")
@@ -185,7 +185,7 @@ def _double(value, values: dict[str, float]) -> float | None:
     import numpy as np
     import sympy
 
-    from .evaluate import evaluate, to_tree
+    from ..evaluate import evaluate, to_tree
     if value.has(sympy.I):
         return math.nan
     try:

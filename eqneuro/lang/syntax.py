@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sympy
 from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 
-from .errors import Source, Span
+from ..errors import Source, Span
 
 _CONDITIONS = (sympy.core.relational.Relational, BooleanFunction, BooleanAtom)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sympy
 
-from .functions import symbol
-from .model import Assignment, NeuronModel, StateVariable
+from ..functions import symbol
+from ..lang.model import Assignment, NeuronModel, StateVariable
 
 # Half-width of the guard around a singular point. The quotient's rounding error there is
 # about 1e-16/1e-7 = 1e-9 relative; the limit's error is |f'| * 1e-7.

@@ -10,7 +10,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from . import syntax as ast
-from .functions import derivative_symbol
+from ..functions import derivative_symbol
 from .model import NeuronModel
 
 
@@ -236,7 +236,7 @@ def written_of(source, selected: str | None) -> Written:
     forms are shown instead where SymPy cannot hold an expression unevaluated."""
     from .transform import to_ast
     from .variants import find_neuron, merged_sections
-    from .errors import ModelError
+    from ..errors import ModelError
     try:
         with sympy.evaluate(False):
             tree = to_ast(source)

@@ -202,7 +202,7 @@ def _variable_names(population, variables) -> tuple[str, ...]:
         if not isinstance(name, str):
             raise TypeError(f"variable names must be strings, not {type(name).__name__}")
         if name not in known:
-            from .errors import did_you_mean
+            from ..errors import did_you_mean
             hint = did_you_mean(name, known)
             raise ValueError(f"{population._eq_name} has no variable '{name}' to record"
                              + (f"; {hint}" if hint else f" (recordable: {', '.join(known)})"))
