@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-_NEURON_HEADER = re.compile(r"^neuron\s+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 DEFAULT_RECORDED = 5        # neurons recorded by --record unless --record-neurons is given
 
 
@@ -73,7 +72,7 @@ def record_indices(text: str | None, n: int) -> np.ndarray:
 # ---- commands -------------------------------------------------------------------------
 
 def _check_method(method: str | None) -> None:
-    from .lang.analysis import METHOD_NAMES
+    from .lang.tables import METHOD_NAMES
     from .errors import did_you_mean
 
     if method is not None and method not in METHOD_NAMES:
@@ -217,10 +216,14 @@ def command_check(args) -> int:
         from .resources import resource_dir
         path = resource_dir("models") / f"{base}.eqn"
     _check_method(args.method)
-    from .library import read_model_file
+    from .library import declared, read_model_file
     text = read_model_file(path)
-    names = _NEURON_HEADER.findall(text) or [None]
-    errors: list[str] = []
+    try:
+        names = [d.name for d in declared(text, str(path))]
+    except eq.ModelError as error:          # the text does not parse: nothing to check
+        names, errors = [], [str(error)]
+    else:
+        errors = []
     for name in names:
         try:
             neuron = eq.Neuron(text, name=name, file=str(path), method=args.method)

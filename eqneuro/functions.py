@@ -179,5 +179,3 @@ def node_table() -> dict[type, Builtin]:
             nodes.setdefault(sympy_object(row.node), row)
     return nodes
 
-
-RESERVED_NAMES = frozenset({"t", "dt"})

@@ -1,14 +1,14 @@
 """Shipped models (models/*.eqn) and loading model files by name or path."""
 from __future__ import annotations
 
-import re
+import hashlib
 from pathlib import Path
 
+from .compile.modelcache import load_record, model_key, save_record
 from .errors import ModelError, Source, Span, did_you_mean
+from .lang.parser import Declared, declarations, normalise
 from .neuron import Neuron
 from .resources import resource_dir
-
-_NEURON_LINE = re.compile(r"^neuron\s+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 
 
 def read_model_file(path: Path) -> str:
@@ -33,11 +33,35 @@ def _models_dir() -> Path:
     return resource_dir("models")
 
 
+def declared(text: str, file: str | None = None) -> tuple[Declared, ...]:
+    """The declarations of a model text, found by the parser (ModelError if it does not
+    parse); remembered in the model cache, so that a warm start does not parse again."""
+    source = Source(normalise(text), file)
+    key = hashlib.sha256(("declarations\0" + model_key(source.text, None, None, None)).encode()
+                         ).hexdigest()[:32]
+    record = load_record(key)
+    if record is not None:
+        return tuple(Declared(kind, name, line) for kind, name, line in record)
+    found = declarations(source)
+    save_record(key, [[d.kind, d.name, d.line] for d in found])
+    return found
+
+
+def _declared_in(path: Path) -> tuple[Declared, ...]:
+    return declared(read_model_file(path), str(path))
+
+
+def _shipped_files() -> dict[str, Path]:
+    return {path.stem: path for path in sorted(_models_dir().glob("*.eqn"))}
+
+
 def shipped_models() -> dict[str, tuple[str, ...]]:
     """Shipped model names -> the neurons (base first, then variants) in each file."""
     out = {}
-    for path in sorted(_models_dir().glob("*.eqn")):
-        out[path.stem] = tuple(_NEURON_LINE.findall(read_model_file(path)))
+    for stem, path in _shipped_files().items():
+        neurons = tuple(d.name for d in _declared_in(path) if d.kind == "neuron")
+        if neurons:
+            out[stem] = neurons
     return out
 
 
@@ -65,33 +89,35 @@ def load(name: str, variant: str | None = None, method: str | None = None) -> Ne
             raise FileNotFoundError(f"no model file {path}")
         if not path.is_file():
             raise ValueError(f"{path} is a folder, not a model file (.eqn)")
-        return Neuron(read_model_file(path), name=_variant_name(path, variant), method=method,
-                      file=str(path))
+        return _load_file(path, variant, method)
     base, _, dotted = text.partition(".")
     variant = variant or (dotted or None)
-    models = shipped_models()
-    key = next((m for m in models if _normal(m) == _normal(base)), None)
+    files = _shipped_files()
+    key = next((stem for stem in files if _normal(stem) == _normal(base)), None)
     if key is None:
-        found = [m for m, neurons in models.items()
-                 if any(_normal(n) == _normal(text) for n in neurons)]
+        found = [stem for stem, path in files.items()
+                 if any(d.name and _normal(d.name) == _normal(text) for d in _declared_in(path))]
         if len(found) == 1:
             key, variant = found[0], text
         else:
-            hint = did_you_mean(base, models)
+            hint = did_you_mean(base, files)
             raise ValueError(f"no shipped model '{text}'" + (f"; {hint}" if hint else "")
-                             + f" (shipped: {', '.join(models)})")
-    path = _models_dir() / f"{key}.eqn"
-    return Neuron(read_model_file(path), name=_variant_name(path, variant), method=method,
-                  file=str(path))
+                             + f" (shipped: {', '.join(files)})")
+    return _load_file(files[key], variant, method)
+
+
+def _load_file(path: Path, variant: str | None, method: str | None) -> Neuron:
+    text = read_model_file(path)
+    return Neuron(text, name=_variant_name(path, variant), method=method, file=str(path))
 
 
 def _variant_name(path: Path, variant: str | None) -> str | None:
     if variant is None:
         return None
-    neurons = _NEURON_LINE.findall(read_model_file(path))
-    for neuron in neurons:
-        if _normal(neuron) == _normal(variant):
-            return neuron
-    hint = did_you_mean(variant, neurons)
+    names = [d.name for d in _declared_in(path) if d.name]
+    for declared_name in names:
+        if _normal(declared_name) == _normal(variant):
+            return declared_name
+    hint = did_you_mean(variant, names)
     raise ValueError(f"{path.name} has no neuron or variant '{variant}'"
-                     + (f"; {hint}" if hint else "") + f" (has: {', '.join(neurons)})")
+                     + (f"; {hint}" if hint else "") + f" (has: {', '.join(names)})")

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from .errors import ModelError, Source
 from .compile.modelcache import kernel_name, load_record, model_key, save_kernel_name, save_record
 from .lang.parser import normalise
+from .lang.tables import METHOD_NAMES, sections_of
 from .compile.propagators import PropagatorInfo
-
-SECTION_ORDER = ("parameters", "functions", "equations", "spike", "reset", "refractory",
-                 "method")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +41,7 @@ def _section_text(kind: str, value) -> str:
 
 def assemble(sections: dict[str, object], name: str | None) -> str:
     """The model text for the keyword form of Neuron(...)."""
-    parts = [_section_text(kind, sections[kind]) for kind in SECTION_ORDER
+    parts = [_section_text(kind, sections[kind]) for kind in sections_of("neuron")
              if sections.get(kind) is not None]
     if not parts:
         raise ValueError("Neuron() needs a model text or at least equations=...")
@@ -120,7 +118,6 @@ class Neuron:
     @property
     def usable_methods(self) -> tuple[str, ...]:
         """Every integration method that can integrate this model (analysed on demand)."""
-        from .lang.analysis import METHOD_NAMES
         numeric = self._analysis().numeric
         return tuple(m for m in METHOD_NAMES if _integrates(numeric, m))
 
@@ -194,7 +191,7 @@ class _Analysed:
 
 @functools.lru_cache(maxsize=256)
 def _analyse(source: Source, selected: str | None, name: str | None, method: str | None):
-    from .lang.analysis import METHOD_NAMES, analyse_neuron, check_variants, find_neuron
+    from .lang.analysis import analyse_neuron, check_variants, find_neuron
     from .errors import did_you_mean
     from .compile.methods import Unsupported, plan
     from .compile.regularise import regularise

@@ -86,6 +86,40 @@ def test_user_functions_are_inlined_with_their_arguments():
     assert same(model.state[0].derivative, expected)
 
 
+def test_a_function_without_arguments_is_a_call_without_arguments():
+    model = analyse("""
+        parameters: a = 3.0
+        functions: f() = 2*a
+        equations: dv/dt = f() - v
+    """)
+    assert model.state[0].derivative == 2 * symbol("a") - v
+
+
+@pytest.mark.parametrize("text, position, message", [
+    ("equations: dv/dt = g() - v\n", (1, 20), "unknown function 'g'"),
+    ("equations: dv/dt = exp() - v\n", (1, 20), "exp() takes 1 argument, not 0"),
+    ("equations: dv/dt = v() - v\n", (1, 20), "'v' is a variable, not a function"),
+    ("functions: f(x) = x\nequations: dv/dt = f() - v\n", (2, 20),
+     "f() takes 1 argument, not 0"),
+    ("functions: f() = 1\nequations: dv/dt = f(v) - v\n", (2, 20),
+     "f() takes 0 arguments, not 1"),
+])
+def test_calls_without_arguments_keep_their_errors(text, position, message):
+    with pytest.raises(eq.ModelError) as caught:
+        eq.Neuron(text)
+    assert (caught.value.line, caught.value.column) == position
+    assert caught.value.message == message
+
+
+def test_method_names_are_the_methods_that_exist():
+    from eqneuro.compile.methods import EXPLICIT
+    from eqneuro.lang.tables import FALLBACK_METHODS, METHOD_NAMES
+    assert set(METHOD_NAMES) == set(EXPLICIT) | {"exponential", "exact", "implicit"}
+    assert set(FALLBACK_METHODS) == set(METHOD_NAMES) - {"exact"}
+    for method in METHOD_NAMES:        # each name is accepted by the method section
+        assert eq.Neuron(f"equations: dv/dt = -v\nmethod: {method}\n").method == method
+
+
 def test_reset_operators_become_new_values():
     model = analyse("""
         equations:

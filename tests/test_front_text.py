@@ -114,3 +114,39 @@ def test_empty_and_unindented_sections_say_so(text, position, message):
     error = error_of(text)
     assert (error.line, error.column) == position, str(error)
     assert error.message == message
+
+
+INDENTED_FILE = """
+    # two neurons, the whole file indented (and a comment that mentions
+    # neuron Fake: which is not a declaration)
+    neuron Slow:
+        parameters: tau = 20.0
+        equations: tau*dv/dt = -v
+    neuron Fast extends Slow:
+        parameters: tau = 5.0
+"""
+
+
+def test_declarations_are_read_by_the_parser(tmp_path):
+    """load() and `eqneuro check` find the neurons of a file by parsing it: a file
+    indented as a whole (which eq.Neuron accepts) has them too, and a comment has none."""
+    from eqneuro.library import declared
+    assert [(d.kind, d.name) for d in declared(INDENTED_FILE)] == \
+        [("neuron", "Slow"), ("neuron", "Fast")]
+    path = tmp_path / "indented.eqn"
+    path.write_text(INDENTED_FILE)
+    assert eq.load(str(path), variant="fast").parameters == {"tau": 5.0}
+    assert eq.load(f"{path}:Slow").name == "Slow"
+    with pytest.raises(ValueError, match=r"has no neuron or variant 'Fake' .*has: Slow, Fast"):
+        eq.load(str(path), variant="Fake")
+
+
+def test_check_command_counts_the_declarations_the_parser_finds(tmp_path, capsys):
+    from eqneuro.cli import main
+    path = tmp_path / "indented.eqn"
+    path.write_text(INDENTED_FILE)
+    assert main(["check", str(path)]) == 0
+    assert f"{path}: 2 model(s) OK" in capsys.readouterr().out
+    path.write_text("neuron A:\n    equations: dv/dt = -v +\n")
+    assert main(["check", str(path)]) == 1
+    assert f"{path}:2:" in capsys.readouterr().err

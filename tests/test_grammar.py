@@ -4,6 +4,7 @@ from lark import Tree
 
 from eqneuro.errors import ModelError, Source
 from eqneuro.lang.parser import normalise, parse
+from eqneuro.lang.tables import SECTIONS
 
 
 def tree(text: str) -> Tree:
@@ -81,6 +82,23 @@ def test_full_model_file_structure():
     assert ops == ["=", "+=", "*="]
     assert len(list(parsed.find_data("equation"))) == 3
     assert str(next(neurons[1].find_data("extends")).children[0]) == "LIF"
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda s: s.name)
+def test_the_grammar_accepts_every_section_of_the_table(section):
+    parsed = tree(section.example + "\n")
+    (body,) = parsed.children
+    assert [c.data for c in body.children] == [section.name]
+
+
+def test_the_section_table_is_the_grammar_s_list_of_sections():
+    """A section keyword of the grammar that the table lacks would get no hints."""
+    import re
+
+    from eqneuro.resources import resource_dir
+    grammar = (resource_dir("grammar") / "eqneuro.lark").read_text()
+    rule = re.search(r"^\?section: (.+)$", grammar, re.MULTILINE).group(1)
+    assert {name.strip() for name in rule.split("|")} == {s.name for s in SECTIONS}
 
 
 def test_sections_without_neuron_header():

@@ -80,3 +80,11 @@ def test_ast_nodes_are_frozen_and_hashable():
     assert hash(neuron) == hash(parse_text("equations: dv/dt = -v\n").neurons[0])
     with pytest.raises(AttributeError):
         neuron.name = "x"
+
+
+def test_a_call_without_arguments_has_no_stand_in_argument():
+    (neuron,) = parse_text("equations: dv/dt = f() - v\n").neurons
+    value = neuron.sections[0].items[0].rhs.value
+    (call,) = [a for a in value.args if isinstance(a, sympy.core.function.AppliedUndef)]
+    assert call.func.__name__ == "f" and call.args == ()
+    assert not value.has(sympy.Integer(0))

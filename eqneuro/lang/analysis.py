@@ -11,10 +11,8 @@ from . import syntax as ast
 from ..errors import Source, Span, did_you_mean
 from ..functions import derivative_symbol, symbol
 from .model import Assignment, NeuronModel, ParameterSpec, ResetAssignment, StateVariable
+from .tables import METHOD_NAMES, TIME_NAMES
 from .variants import check_variants, find_neuron, merged_sections  # noqa: F401 (re-exported)
-
-METHOD_NAMES = ("euler", "midpoint", "heun", "rk4", "exponential", "exact", "implicit")
-TIME_NAMES = ("t", "dt")
 
 
 def analyse_file(model_file: ast.ModelFile) -> tuple[NeuronModel, ...]:
@@ -449,8 +447,7 @@ class _FunctionInliner:
             replacements = {}
             for call in calls:
                 definition = self.functions[call.func.__name__]
-                args = call.args if definition.args else ()
-                mapping = {symbol(a.name): v for a, v in zip(definition.args, args)}
+                mapping = {symbol(a.name): v for a, v in zip(definition.args, call.args)}
                 replacements[call] = definition.body.value.xreplace(mapping)
             value = value.xreplace(replacements)
         return value

@@ -9,7 +9,8 @@ from sympy.core.function import AppliedUndef
 from . import habits
 from . import syntax as ast
 from ..errors import ModelError, Source, Span, did_you_mean
-from ..functions import BUILTINS, RESERVED_NAMES
+from .tables import TIME_MEANINGS, TIME_NAMES
+from ..functions import BUILTINS
 
 PARAMETER_FLAGS = ("shared",)
 EQUATION_VALUE_FLAGS = ("init", "min", "max")
@@ -43,9 +44,9 @@ def no_duplicate_names(source: Source, named: Iterable[tuple[str, Span]], what: 
 
 def not_reserved(source: Source, name: str, span: Span) -> None:
     """`t = 3`: t and dt are the simulation's time and step."""
-    if name in RESERVED_NAMES:
+    if name in TIME_NAMES:
         fail(source, span, f"'{name}' is reserved (the simulation's "
-             f"{'time' if name == 't' else 'time step'}) and cannot be defined",
+             f"{TIME_MEANINGS[name]}) and cannot be defined",
              "choose another name")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .tables import METHOD_NAMES
+
 # Brian2's unit names (and their common prefixed forms).
 UNITS = (
     "second", "ms", "msecond", "us", "usecond", "minute", "hour",
@@ -43,8 +45,8 @@ HABITS: tuple[Habit, ...] = (
           "remove it"),
     Habit("flag", ("population", "constant"), "a parameter with one value for the whole "
           "population is written 'name = value : shared'"),
-    Habit("flag", ("exponential", "explicit", "implicit", "exact", "midpoint", "euler",
-                   "rk4", "heun"), "the integration method is a section: 'method: {name}'"),
+    Habit("flag", METHOD_NAMES + ("explicit",),
+          "the integration method is a section: 'method: {name}'"),
     Habit("flag", ("integer", "boolean", "bool", "int"),
           "eqneuro has one number type (double): remove ': {name}'"),
     Habit("section", ("threshold",), "the threshold is eqneuro's 'spike:' section: "

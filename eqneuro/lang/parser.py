@@ -5,16 +5,16 @@ import functools
 import re
 import textwrap
 import unicodedata
+from dataclasses import dataclass
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.exceptions import UnexpectedEOF
 from lark.indenter import DedentError, Indenter
 
 from . import habits
+from .tables import BY_NAME, SECTION_NAMES
 from ..errors import ModelError, Source, Span, did_you_mean
 from ..resources import resource_dir
-
-SECTIONS = ("parameters", "equations", "functions", "spike", "reset", "refractory", "method")
 
 # Display text for the grammar's terminals, used in "expected ..." hints.
 _TERMINAL_TEXT = {
@@ -90,6 +90,24 @@ def parse(source: Source):
     return tree
 
 
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """A declaration of a model text as the grammar sees it: `kind` is the keyword that
+    opens it ("neuron"), or "body" for sections written without a header."""
+
+    kind: str
+    name: str | None
+    line: int
+
+
+def declarations(source: Source) -> tuple[Declared, ...]:
+    """The declarations of a text in order, from its parse tree (ModelError if it does not
+    parse). Only their headers are read: no transform, no SymPy."""
+    return tuple(Declared("body", None, node.meta.line) if node.data == "body" else
+                 Declared(str(node.data), str(node.children[0]), node.meta.line)
+                 for node in parse(source).children)
+
+
 # How deeply expressions may nest: parentheses around an operation, conditionals, calls,
 # unary minus, powers, `not`. SymPy and Cython recurse once or more per level; flat chains
 # (a + b + c ..., x or y or ...) do not nest and have no limit.
@@ -156,8 +174,8 @@ def _syntax_error(source: Source, error: UnexpectedInput) -> ModelError:
     if token is not None and token.type == "NAME" and "PARAMETERS" in expected:
         return ModelError(f"unknown section '{token}'", source, span,
                           habits.hint("section", str(token)) or
-                          did_you_mean(str(token), SECTIONS, "sections") or
-                          "sections are " + ", ".join(SECTIONS))
+                          did_you_mean(str(token), SECTION_NAMES, "sections") or
+                          "sections are " + ", ".join(SECTION_NAMES))
     if token is not None and token.type == "_INDENT":
         indent = len(str(token).rsplit("\n", 1)[-1]) if str(token) else 0
         return ModelError("unexpected indentation", source,
@@ -204,10 +222,9 @@ LOOKALIKES = {
 }
 
 _HEADER = re.compile(r"^\s*(?:neuron\s+(?P<neuron>[A-Za-z_]\w*)(?:\s+extends\s+[A-Za-z_]\w*)?"
-                     r"|(?P<section>" + "|".join(SECTIONS) + r"))\s*:\s*(?:#.*)?$")
-_STARTS_SECTION = re.compile(r"^\s*(?:neuron\s+[A-Za-z_]\w*[^:]*|" + "|".join(SECTIONS) + r")\s*:")
-_ONE_LINE = {"spike": "spike: v > V_T", "refractory": "refractory: 2.0",
-             "method": "method: rk4"}
+                     r"|(?P<section>" + "|".join(SECTION_NAMES) + r"))\s*:\s*(?:#.*)?$")
+_STARTS_SECTION = re.compile(r"^\s*(?:neuron\s+[A-Za-z_]\w*[^:]*|" + "|".join(SECTION_NAMES) + r")\s*:")
+_ONE_LINE = {s.name: s.example for s in BY_NAME.values() if s.one_line}
 
 
 def _indent(text: str) -> int:

@@ -225,8 +225,7 @@ class ToAST(Transformer_NonRecursive):
         use = ast.CallUse(name, len(args), span, condition)
         builtin = BUILTINS.get(name)
         if builtin is None:     # a user function, or unknown: checks.calls_known decides
-            value = sympy.Function(name, real=True)(*[a.value for a in args]) if args else \
-                sympy.Function(name, real=True)(sympy.Integer(0))
+            value = sympy.Function(name, real=True)(*[a.value for a in args])
             return _join(value, meta, ast.Expr(sympy.S.Zero, span, calls=(use,)), *args)
         if condition is not None:
             raise TransformFailure(f"the arguments of {name}() must be numbers", condition)

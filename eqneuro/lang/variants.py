@@ -6,6 +6,7 @@ import sympy
 
 from . import checks
 from . import syntax as ast
+from .tables import BY_NAME
 from ..errors import ModelError, Source, did_you_mean
 
 
@@ -60,11 +61,13 @@ def _equation_target(equation: ast.Equation) -> str | None:
     return None
 
 
-_ITEM_KEYS = {
-    "parameters": lambda p: p.name,
-    "equations": _equation_target,
-    "functions": lambda f: f.name,
-}
+_MERGE_KEYS = {"name": lambda item: item.name, "equation": _equation_target}
+
+
+def _item_key(kind: str):
+    """How a variant's items of section `kind` replace the base's (None: all at once)."""
+    section = BY_NAME.get(kind)
+    return _MERGE_KEYS.get(section.merged_by) if section is not None else None
 
 
 def merged_sections(source: Source, model_file: ast.ModelFile, decl: ast.NeuronDecl,
@@ -84,7 +87,7 @@ def merged_sections(source: Source, model_file: ast.ModelFile, decl: ast.NeuronD
                     f"circular variants: '{decl.name}' extends itself through '{base.name}'")
     merged = dict(merged_sections(source, model_file, base, chain + (decl.name,)))
     for kind, items in own.items():
-        key = _ITEM_KEYS.get(kind)
+        key = _item_key(kind)
         if key is None or kind not in merged:
             merged[kind] = items
             continue
