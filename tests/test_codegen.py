@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 import eqneuro as eq
-from eqneuro.compile.codegen import kernel_spec, render
+from eqneuro.assemble import network_source
 from eqneuro.compile.kernel_abi import Layout
+from eqneuro.compile.structure import NetworkStructure, PopulationPart
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -25,14 +26,13 @@ neuron LIF:
 
 def source(text, layout, method=None):
     neuron = eq.Neuron(text, method=method)
-    analysis = neuron._analysis()
-    return render(kernel_spec(analysis.numeric, analysis.plan, layout)).replace(
-        eq.__version__, "VERSION")
+    structure = NetworkStructure((PopulationPart(neuron._key, layout),))
+    return network_source(structure, (neuron,)).replace(eq.__version__, "VERSION")
 
 
 def test_golden_lif_kernel():
     text = source(LIF, Layout(("I",), (("v", "r"),)))
-    path = GOLDEN / "lif_exact.pyx"
+    path = GOLDEN / "lif_exact_network.pyx"
     if os.environ.get("EQNEURO_UPDATE_GOLDEN"):
         path.write_text(text)
     assert text == path.read_text()
@@ -41,20 +41,20 @@ def test_golden_lif_kernel():
 def test_uniform_parameters_are_scalars_and_per_neuron_ones_arrays():
     scalar = source(LIF, Layout((), ()))
     array = source(LIF, Layout(("I", "g_L"), ()))
-    assert "double eqv_I," in scalar and "_p_I" not in scalar
+    assert "double eqv_I, " in scalar and "_p_I" not in scalar
     assert "dptr _p_I" in array and "dptr _p_g_L" in array
     assert "eqv_I = _p_I[_i]" in array
 
 
 def test_loop_invariants_are_hoisted_out_of_the_neuron_loop():
     text = source(LIF, Layout(("I",), ()), method="euler")
-    block = text.split("cdef inline int32_t _update_block", 1)[1].split("return _events")[0]
-    run = text.split("cdef int64_t _run(", 1)[1].split("for _step in range")[0]
-    assert "_dt/eqv_C" in run and "_kv[" in run          # computed once per run
+    block = text.split("cdef inline int32_t _update_p0", 1)[1].split("return _events")[0]
+    prelude = text.split("cdef void _prelude_p0(", 1)[1].split("\n\n\n")[0]
+    assert "_dt/eqv_C" in prelude and "_kv[" in prelude          # computed once per run
     assert "/C" not in block
 
 
 def test_kernel_has_no_python_objects_in_the_loop():
     text = source(LIF, Layout(("I",), (("v",),)))
-    body = text.split("cdef inline int32_t _update_block", 1)[1].split("def run(", 1)[0]
+    body = text.split("cdef inline int32_t _update_p0", 1)[1].split("def run(", 1)[0]
     assert "object" not in body and "noexcept nogil" in body

@@ -51,19 +51,21 @@ class _Kernel:
 
     def __init__(self, module, calls, hook):
         self.module, self.calls, self.hook, self.count = module, calls, hook, 0
-        self.ARGUMENTS = module.ARGUMENTS
+        self.FIELDS = module.FIELDS
 
-    def run(self, *args):
-        done = self.module.run(*args)
+    def run(self, values):
+        done = self.module.run(values)
         self.count += 1
         if self.count == self.calls:
             self.hook()
         return done
 
 
-def _wrap_first_kernel(net, pop, calls, hook):
-    layout, module = net._kernels[id(pop)]
-    net._kernels[id(pop)] = (layout, _Kernel(module, calls, hook))
+def _wrap_kernel(net, calls, hook):
+    """The network's one kernel (all its populations), wrapped."""
+    structure, module = net._built
+    net._built = (structure, _Kernel(module, calls, hook))
+    return net._built[1]
 
 
 @pytest.fixture
@@ -77,12 +79,12 @@ def test_ctrl_c_stops_at_a_chunk_boundary_where_time_state_and_monitors_agree(sm
     expected = _outcome(reference[0], reference[1])
 
     pops, monitors, net = _network()
-    _wrap_first_kernel(net, pops[0], 40, lambda: signal.raise_signal(signal.SIGINT))
+    _wrap_kernel(net, 40, lambda: signal.raise_signal(signal.SIGINT))
     with pytest.raises(KeyboardInterrupt):
         net.run(30.0)
     assert 0 < net.t < 30.0
     # the first chunk is 1 % of the run (3 steps), then one step per chunk: the chunk of
-    # the 40th kernel call ends at step 42, and the second population ran it too
+    # the 40th kernel call ends at step 42, for both populations (one kernel runs both)
     assert net.t == pytest.approx(4.2)
     for pop in pops:
         assert pop.t == net.t
@@ -106,19 +108,17 @@ def test_a_custom_sigint_handler_is_called_at_a_chunk_boundary_and_the_run_goes_
     reference = _network()
     reference[2].run(10.0)
     pops, monitors, net = _network()
-    _wrap_first_kernel(net, pops[0], 20, lambda: signal.raise_signal(signal.SIGINT))
-    _wrap_first_kernel(net, pops[1], 0, None)
-    kernels = [net._kernels[id(p)][1] for p in pops]
-    calls = []      # when the handler runs: kernel calls of each population, and their times
+    kernel = _wrap_kernel(net, 20, lambda: signal.raise_signal(signal.SIGINT))
+    calls = []      # when the handler runs: kernel calls, and the times of both populations
 
     def handler(signum, frame):
-        calls.append((signum, [k.count for k in kernels], net.t, [p.t for p in pops]))
+        calls.append((signum, kernel.count, net.t, [p.t for p in pops]))
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
         net.run(10.0)
         # at a chunk boundary: both populations ran the chunk, and agree with the network
-        assert calls == [(signal.SIGINT, [20, 20], pytest.approx(2.0), [pytest.approx(2.0)] * 2)]
+        assert calls == [(signal.SIGINT, 20, pytest.approx(2.0), [pytest.approx(2.0)] * 2)]
         assert signal.getsignal(signal.SIGINT) is not previous    # ours, restored below
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -174,7 +174,7 @@ def test_a_second_run_of_the_same_network_from_another_thread_is_refused():
         started.set()
         assert release.wait(30.0)
 
-    _wrap_first_kernel(net, pops[0], 1, block)
+    _wrap_kernel(net, 1, block)
     errors = []
     worker = threading.Thread(target=lambda: _capture(errors, net.run, 20.0))
     worker.start()

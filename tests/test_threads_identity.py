@@ -64,13 +64,13 @@ def test_several_runs_are_bit_identical_to_one_thread(threads):
 
 
 def counting_kernel_calls(monkeypatch, net, pop):
-    """Every (steps asked, steps done) of the population's kernel in net."""
-    module = net._kernel(pop)
+    """Every (steps asked, steps done) of the network's kernel."""
+    module = net._kernel()
     calls, run = [], module.run
 
-    def counted(*args):
-        done = run(*args)
-        calls.append((args[module.ARGUMENTS.index("_nsteps")], done))
+    def counted(values):
+        done = run(values)
+        calls.append((values[0], done))          # values[0]: the steps asked for
         return done
 
     monkeypatch.setattr(module, "run", counted)

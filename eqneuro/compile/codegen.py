@@ -1,22 +1,27 @@
-"""NeuronModel + UpdatePlan + Layout -> KernelSpec (pre-printed lines) -> Cython source."""
+"""NeuronModel + UpdatePlan + Layout -> PopulationBlock: one population's part of a network
+kernel, as pre-printed lines per phase (kernel.py assembles the blocks)."""
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-import jinja2
 import sympy
 
-from .. import __version__
 from ..functions import symbol
-from .methods import ACTIVE, UpdatePlan
 from ..lang.model import NeuronModel
+from .kernel_abi import (Layout, c_name, field_name, input_local, input_pointer, monitor_buffer,
+                         parameter_pointer, state_pointer)
+from .methods import ACTIVE, UpdatePlan
 from .printer import CythonPrinter, cse_statements, internal_name
 from .propagators import argument_name
-from ..resources import resource_dir
 
-from .kernel_abi import (BLOCK, Layout, c_name, monitor_buffer,
-                         parameter_pointer, state_pointer)
+
+def input_symbol(target: str):
+    return symbol(f"sum({target})")
+
+
+def input_target(s) -> str | None:
+    name = s.name
+    return name[4:-1] if name.startswith("sum(") and name.endswith(")") else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,24 +30,32 @@ class Argument:
     kind: str        # d: double*, i: int32*, l: int64*, b: uint8*, f: double, n: int64
 
 
+C_TYPES = {"d": "dptr", "i": "iptr", "l": "lptr", "b": "bptr", "f": "double", "n": "int64_t"}
+
+
 @dataclass(frozen=True, slots=True)
-class KernelSpec:
-    model_name: str
-    method: str
-    version: str
-    arguments: tuple[Argument, ...]
-    locals: tuple[str, ...]             # of the block function
-    record_locals: tuple[str, ...]      # of the run loop (state monitors)
+class PopulationBlock:
+    """One population's part of a network kernel: its fields (in the kernel's _Net struct,
+    named prefix + argument) and its printed lines per phase."""
+
+    index: int
+    prefix: str
+    title: str
+    update_arguments: tuple[Argument, ...]    # of its update function, restrict pointers
+    other_arguments: tuple[Argument, ...]     # monitors, spike lists, sizes
+    locals: tuple[str, ...]                   # of the update function
+    record_locals: tuple[str, ...]            # of the state monitors' function
     prelude_lines: tuple[str, ...]
     invariant_lines: tuple[str, ...]
     update_lines: tuple[str, ...]
     record_lines: tuple[str, ...]
     has_spike: bool
+    keeps_fired: bool                         # its step's spikes feed projections
     nonfinite_test: str
-    block: int = BLOCK
+    invariants: int
 
-
-_C_TYPES = {"d": "dptr", "i": "iptr", "l": "lptr", "b": "bptr", "f": "double", "n": "int64_t"}
+    def field(self, argument: str) -> str:
+        return field_name(self.prefix, argument)
 
 
 class _Hoister:
@@ -84,6 +97,7 @@ class _Hoister:
 class _Builder:
     def __init__(self, model: NeuronModel, plan: UpdatePlan, layout: Layout):
         self.model, self.plan, self.layout = model, plan, layout
+        self.inputs = model_inputs(model)
         self.locals: list[str] = []
         self.array_params = [p for p in model.parameter_names if p in layout.array_parameters]
         scalars = {symbol(p) for p in model.parameter_names if p not in self.array_params}
@@ -100,23 +114,27 @@ class _Builder:
 
     def printer(self, time: str) -> CythonPrinter:
         names = {s.name: argument_name(s.name, False) for s in self.coefficients}
+        names.update({input_symbol(target).name: input_local(target) for target in self.inputs})
         return CythonPrinter({"t": time, "dt": "_dt", **names})
 
-    def arguments(self) -> tuple[Argument, ...]:
-        args = [Argument("_n", "n"), Argument("_nsteps", "n"), Argument("_step0", "n"),
-                Argument("_dt", "f")]
-        args += [Argument(state_pointer(s), "d") for s in self.model.state_names]
+    def update_arguments(self) -> tuple[Argument, ...]:
+        args = [Argument(state_pointer(s), "d") for s in self.model.state_names]
         for p in self.model.parameter_names:
             args.append(Argument(parameter_pointer(p), "d") if p in self.array_params
                          else Argument(c_name(p), "f"))
         for s in self.coefficients:
             per_neuron = s in self.array_coefficients
             args.append(Argument(argument_name(s.name, per_neuron), "d" if per_neuron else "f"))
-        args += [Argument("_ref", "i"), Argument("_record_spikes", "n"),
-                 Argument("_spike_index", "i"), Argument("_spike_step", "l"),
-                 Argument("_spike_count", "l"), Argument("_spike_capacity", "n"),
-                 Argument("_err", "l"), Argument("_threads", "n"),
-                 Argument("_all_flags", "b"), Argument("_block_events", "b")]
+        args += [Argument(input_pointer(target), "d") for target in self.inputs]
+        args.append(Argument("_ref", "i"))
+        return tuple(args)
+
+    def other_arguments(self) -> tuple[Argument, ...]:
+        args = [Argument("_n", "n"), Argument("_bstart", "n"), Argument("_bend", "n"),
+                Argument("_record_spikes", "n"), Argument("_spike_index", "i"),
+                Argument("_spike_step", "l"), Argument("_spike_count", "l"),
+                Argument("_spike_capacity", "n"), Argument("_all_flags", "b"),
+                Argument("_fired", "i")]
         for k, names in enumerate(self.layout.monitors):
             args += [Argument(f"_m{k}_idx", "l"), Argument(f"_m{k}_n", "n"),
                      Argument(f"_m{k}_every", "n"), Argument(f"_m{k}_count", "l")]
@@ -131,6 +149,8 @@ class _Builder:
         if params:
             lines += [f"{self.local(c_name(p))} = {parameter_pointer(p)}[_i]"
                       for p in self.array_params]
+            lines += [f"{self.local(input_local(target))} = {input_pointer(target)}[_i]"
+                      for target in self.inputs]
             lines += [f"{self.local(argument_name(s.name, False))} = "
                       f"{argument_name(s.name, True)}[_i]" for s in self.array_coefficients]
         return lines
@@ -237,44 +257,39 @@ class _Builder:
         return [f"{self.local(internal_name(sym))} = _kv[{k}]"
                 for k, sym in enumerate(self.hoist.found.values())]
 
-    def spec(self) -> KernelSpec:
+    def block(self, index: int, keeps_fired: bool) -> PopulationBlock:
         update = tuple(self.update_lines())
         invariants = tuple(self.invariant_loads())
         block_locals, self.locals = tuple(self.locals), []
         record = tuple(self.record_lines())
         prelude = tuple(self.prelude_lines())
         stored = " + ".join(f"{state_pointer(n)}[_i]" for n in self.model.state_names)
-        nonfinite = f"eq_not_finite({stored})" if stored else "0"
-        return KernelSpec(self.model.name, self.plan.method, __version__, self.arguments(),
-                          block_locals, tuple(self.locals), prelude, invariants, update, record,
-                          self.model.spike is not None, nonfinite)
+        return PopulationBlock(
+            index=index, prefix=f"p{index}",
+            title=f"{self.model.name}, method {self.plan.method}",
+            update_arguments=self.update_arguments(), other_arguments=self.other_arguments(),
+            locals=block_locals, record_locals=tuple(self.locals), prelude_lines=prelude,
+            invariant_lines=invariants, update_lines=update, record_lines=record,
+            has_spike=self.model.spike is not None, keeps_fired=keeps_fired,
+            nonfinite_test=f"eq_not_finite({stored})" if stored else "0",
+            invariants=max(1, len(prelude)))
 
 
-def kernel_spec(model: NeuronModel, plan: UpdatePlan, layout: Layout) -> KernelSpec:
-    return _Builder(model, plan, layout).spec()
+def population_block(index: int, model: NeuronModel, plan: UpdatePlan, layout: Layout,
+                     keeps_fired: bool = False) -> PopulationBlock:
+    return _Builder(model, plan, layout).block(index, keeps_fired)
 
 
-@functools.cache
-def _template() -> jinja2.Template:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    return env.get_template("kernel.pyx.j2")
-
-
-def render(spec: KernelSpec) -> str:
-    c_parameters = ", ".join(f"{_C_TYPES[a.kind]} {a.name}" for a in spec.arguments)
-    python_parameters = ", ".join(
-        f"{'uintptr_t' if a.kind in 'dilb' else _C_TYPES[a.kind]} {a.name}"
-        for a in spec.arguments)
-    call_arguments = ", ".join(f"<{_C_TYPES[a.kind]}>{a.name}" if a.kind in "dilb" else a.name
-                               for a in spec.arguments)
-    c_arguments = ", ".join(a.name for a in spec.arguments)
-    return _template().render(
-        c_arguments=c_arguments, model_name=spec.model_name, method=spec.method, version=spec.version,
-        python_arguments=[a.name for a in spec.arguments], c_parameters=c_parameters,
-        python_parameters=python_parameters, call_arguments=call_arguments,
-        locals=spec.locals, record_locals=spec.record_locals, prelude_lines=spec.prelude_lines, update_lines=spec.update_lines,
-        invariants=max(1, len(spec.prelude_lines)), invariant_lines=spec.invariant_lines,
-        has_spike=spec.has_spike, nonfinite_test=spec.nonfinite_test,
-        record_lines=spec.record_lines, block=spec.block)
+def model_inputs(model: NeuronModel) -> tuple[str, ...]:
+    """The targets T of the model's sum(T) terms."""
+    inputs = getattr(model, "inputs", None)
+    if inputs is not None:
+        return tuple(inputs)
+    found = []
+    exprs = [s.derivative for s in model.state] + [a.value for a in model.assignments]
+    for expr in exprs:
+        for s in sorted(expr.free_symbols, key=lambda s: s.name):
+            target = input_target(s)
+            if target is not None and target not in found:
+                found.append(target)
+    return tuple(found)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 BLOCK = 256
 
 # The generated Cython has three namespaces: user names get USER_PREFIX (which no C, Cython,
-# Python or libc name has), internal names start with '_', C helpers with 'eq_'.
+# Python or libc name has), internal names start with '_', C helpers with 'eq_', input sums with 'eqs_'.
 USER_PREFIX = "eqv_"
 
 
@@ -34,3 +34,18 @@ def parameter_pointer(name: str) -> str:
 
 def monitor_buffer(index: int, name: str) -> str:
     return f"_m{index}_var_{name}"
+
+
+def input_pointer(target: str) -> str:
+    """The array of a population's sum(target), one value per neuron."""
+    return "_in_" + target
+
+
+def input_local(target: str) -> str:
+    return "eqs_" + target
+
+
+def field_name(prefix: str, argument: str) -> str:
+    """The kernel's _Net field of an object's argument: p0_s_v, p0_eqv_tau (injective:
+    arguments are internal `_x` names or user `eqv_x` names)."""
+    return prefix + argument if argument.startswith("_") else f"{prefix}_{argument}"

@@ -83,3 +83,17 @@ def _write(path: Path, text: str) -> None:
         os.replace(temporary, path)
     except OSError:
         pass      # a read-only cache only costs speed
+
+
+def network_kernel_name(structure_key: str) -> str | None:
+    """The module built for a NetworkStructure (its key), if one was built before."""
+    if not _enabled():
+        return None
+    try:
+        return (_folder() / f"{structure_key}.network").read_text().strip() or None
+    except OSError:
+        return None
+
+
+def save_network_kernel_name(structure_key: str, module: str) -> None:
+    _write(_folder() / f"{structure_key}.network", module)

@@ -1,4 +1,5 @@
-"""Network (dt, t, run): populations and monitors advanced together, chunk by chunk."""
+"""Network (dt, t, run): populations, projections and monitors advanced together by one
+kernel, chunk by chunk."""
 from __future__ import annotations
 
 import math
@@ -8,11 +9,14 @@ import weakref
 
 import numpy as np
 
+from ..assemble import network_kernel
+from ..compile.kernel_abi import (BLOCK, c_name, field_name, input_pointer, monitor_buffer,
+                                  parameter_pointer, state_pointer)
+from ..compile.propagators import argument_name
+from ..compile.structure import NetworkStructure, PopulationPart
 from ..errors import SimulationError
-from ..compile.kernel_abi import BLOCK, Layout, c_name, monitor_buffer, parameter_pointer, state_pointer
 from .monitors import SpikeMonitor, StateMonitor
 from .population import Population
-from ..compile.propagators import argument_name
 from .runguard import DeferredInterrupt, exclusive
 
 
@@ -52,10 +56,9 @@ class Network:
         self._step = _starting_step(self._populations, self._monitors, self._dt)
         self.build_seconds = 0.0
         self.cache_hits = 0
-        self._kernels: dict[int, tuple[Layout, object]] = {}
+        self._built: tuple[NetworkStructure, object] | None = None
         self._buffers: dict[tuple, tuple] = {}
-        for population in self.populations:
-            self._kernel(population)
+        self._kernel()
         for population in self.populations:
             object.__setattr__(population, "_eq_network", weakref.ref(self))
 
@@ -119,17 +122,23 @@ class Network:
     def _monitors_of(self, population, kind):
         return [m for m in self.monitors if isinstance(m, kind) and m.population is population]
 
-    def _kernel(self, population):
-        """The kernel for the population's current layout (rebuilt when a parameter became
-        per-neuron since the last run)."""
-        layout = population._eq_layout(self._monitors_of(population, StateMonitor))
-        known = self._kernels.get(id(population))
-        if known is not None and known[0] == layout:
-            return known[1]
-        result = population._eq_neuron.kernel(layout)
+    def _structure(self) -> NetworkStructure:
+        parts = []
+        for population in self.populations:
+            layout = population._eq_layout(self._monitors_of(population, StateMonitor))
+            parts.append(PopulationPart(population._eq_neuron._key, layout))
+        return NetworkStructure(tuple(parts))
+
+    def _kernel(self):
+        """The network's kernel for its current structure (rebuilt when, say, a parameter
+        became per-neuron since the last run; loaded from the cache when known)."""
+        structure = self._structure()
+        if self._built is not None and self._built[0] == structure:
+            return self._built[1]
+        result = network_kernel(structure, tuple(p._eq_neuron for p in self.populations))
         self.build_seconds += result.seconds
         self.cache_hits += result.cache_hit
-        self._kernels[id(population)] = (layout, result.module)
+        self._built = (structure, result.module)
         return result.module
 
     def run(self, duration: float, progress: bool | None = None) -> None:
@@ -149,17 +158,14 @@ class Network:
             (p._eq_lock, f"population {p._eq_name}") for p in self.populations]
         with exclusive(claims):
             self._check_clock()
-            runs = [_Run(self, population, self._kernel(population))
-                    for population in self.populations]
+            run = _Run(self, self._kernel())
             for population in self.populations:
                 object.__setattr__(population, "_eq_network", weakref.ref(self))
             try:
-                for run in runs:
-                    run.begin(self._step, steps)
-                _Progress(self, steps, progress).drive(runs)
+                run.begin(self._step, steps)
+                _Progress(self, steps, progress).drive(run)
             finally:
-                for run in runs:
-                    run.end()
+                run.end()
 
     def _check_clock(self) -> None:
         """Every object must be where this Network left it (another may have moved it)."""
@@ -236,7 +242,7 @@ class _Progress:
         self.net, self.steps, self.wanted = network, steps, wanted
         self.bar = None
 
-    def drive(self, runs) -> None:
+    def drive(self, run) -> None:
         import time
         start = time.perf_counter()
         done, chunk = 0, max(1, min(self.steps, self.steps // 100 or 1))
@@ -246,8 +252,7 @@ class _Progress:
                 while done < self.steps:
                     count = min(chunk, self.steps - done)
                     step0 = self.net._step
-                    for run in runs:
-                        run.advance(step0, count)
+                    run.advance(step0, count)
                     self.net._step = step0 + count
                     done += count
                     interrupt.deliver()
@@ -281,28 +286,88 @@ _BAR_FORMAT = ("{desc}: {percentage:3.0f}%|{bar}| {n:g}/{total:g} ms "
 
 
 class _Run:
-    """One population advanced by `steps` steps, in calls to its kernel."""
+    """The network advanced by `steps` steps, in calls to its kernel."""
 
-    def __init__(self, network: Network, population: Population, kernel):
-        self.net, self.pop, self.kernel = network, population, kernel
+    def __init__(self, network: Network, kernel):
+        self.net, self.kernel = network, kernel
+        self.parts = [_PopulationRun(network, k, p) for k, p in enumerate(network.populations)]
+        self.error = np.full(3, -1, dtype=np.int64)
+        start = 0
+        for part in self.parts:
+            part.bstart, start = start, start + part.nblocks
+        self.nblocks = start
+        self.block_events = np.zeros(max(self.nblocks, 1), dtype=np.uint8)
+
+    def begin(self, start: int, steps: int) -> None:
+        for part in self.parts:
+            part.begin(start, steps)
+
+    def end(self) -> None:
+        for part in self.parts:
+            part.end()
+
+    def advance(self, step0: int, steps: int) -> None:
+        """Run steps step0 .. step0+steps-1; on a blow-up, stop the network there."""
+        fields = {}
+        for part in self.parts:
+            fields.update(part.fields())
+        names = [name for name, _ in self.kernel.FIELDS]
+        objects = [fields[name] for name in names]
+        done = 0
+        while done < steps:
+            values = [steps - done, step0 + done, self.net.threads, self.nblocks, self.net.dt,
+                      _address(self.error), _address(self.block_events)] + objects
+            advanced = self.kernel.run(values)
+            done += advanced
+            self._flush(step0 + done)
+            if self.error[0] >= 0:
+                self.net._step = step0 + done
+                raise self._blow_up()
+
+    def _flush(self, end: int) -> None:
+        for part in self.parts:
+            part.flush(end)
+
+    def _blow_up(self) -> SimulationError:
+        step, neuron, index = (int(x) for x in self.error)
+        pop = self.parts[index].pop
+        state = pop._eq_state_arrays()
+        bad = [name for name in pop._eq_neuron.variables if not np.isfinite(state[name][neuron])]
+        what = (f"{bad[0]} of neuron {neuron} became {state[bad[0]][neuron]}" if bad else
+                f"a variable of neuron {neuron} became non-finite (and was then reset)")
+        method = pop._eq_neuron.method
+        usable = pop._eq_neuron.usable_methods
+        others = [m for m in ("rk4", "implicit", "exponential", "heun", "midpoint", "euler")
+                  if m != method and m in usable]
+        return SimulationError(
+            f"{pop._eq_name}: {what} at t = "
+            f"{(step + 1) * self.net.dt:g} ms ({method}, dt = {self.net.dt} ms). "
+            "The simulation stopped there. Check the parameters, or try a smaller dt or "
+            f"another method (e.g. {' or '.join(repr(m) for m in others[:2])}).")
+
+
+class _PopulationRun:
+    """One population's arrays for a run: its fields of the kernel's _Net struct."""
+
+    def __init__(self, network: Network, index: int, population: Population):
+        self.net, self.index, self.pop = network, index, population
+        self.prefix = f"p{index}"
         self.spike_monitors = network._monitors_of(population, SpikeMonitor)
         self.state_monitors = network._monitors_of(population, StateMonitor)
         self.coefficients = population._eq_coefficients(network.dt)    # once per run()
         n = len(population)
+        self.nblocks = -(-n // BLOCK)
         self.capacity = max(2 * n, 1 << 16) if self.spike_monitors else 1 << 62
-        key = (id(population), bool(self.spike_monitors), network.threads > 1)
+        key = (id(population), bool(self.spike_monitors))
         if key not in network._buffers:         # reused by every run of this network
             size = self.capacity if self.spike_monitors else 1
-            threaded = network.threads > 1
             network._buffers[key] = (
                 np.empty(size, dtype=np.int32), np.empty(size, dtype=np.int64),
-                np.zeros(1, dtype=np.int64), np.full(3, -1, dtype=np.int64),
-                np.zeros(n if threaded else 1, dtype=np.uint8),
-                np.zeros(-(-n // BLOCK) if threaded else 1, dtype=np.uint8))
-        (self.spike_index, self.spike_step, self.spike_count, self.error, self.all_flags,
-         self.block_events) = network._buffers[key]
+                np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.uint8),
+                np.zeros(n, dtype=np.int32))
+        (self.spike_index, self.spike_step, self.spike_count, self.all_flags,
+         self.fired) = network._buffers[key]
         self.spike_count[0] = 0
-        self.error[:] = -1
 
     def begin(self, start: int, steps: int) -> None:
         """One buffer per recorded variable for the whole run, written by the kernel (each
@@ -319,30 +384,18 @@ class _Run:
         for monitor in self.state_monitors:
             monitor._end()
 
-    def advance(self, step0: int, steps: int) -> None:
-        """Run steps step0 .. step0+steps-1; on a blow-up, stop the network there."""
-        done = 0
-        while done < steps:
-            args = self._arguments(step0 + done, steps - done)
-            advanced = self.kernel.run(*[args[name] for name in self.kernel.ARGUMENTS])
-            done += advanced
-            self._flush(step0 + done)
-            if self.error[0] >= 0:
-                self.net._step = step0 + done
-                raise self._blow_up()
-
-    def _arguments(self, start: int, steps: int) -> dict[str, object]:
+    def fields(self) -> dict[str, object]:
         pop = self.pop
         args: dict[str, object] = {
-            "_n": len(pop), "_nsteps": steps, "_step0": start, "_dt": self.net.dt,
+            "_n": len(pop), "_bstart": self.bstart, "_bend": self.bstart + self.nblocks,
             "_ref": _address(pop._eq_refractory), "_record_spikes": int(bool(self.spike_monitors)),
             "_spike_index": _address(self.spike_index), "_spike_step": _address(self.spike_step),
             "_spike_count": _address(self.spike_count), "_spike_capacity": self.capacity,
-            "_err": _address(self.error), "_threads": self.net.threads,
-            "_all_flags": _address(self.all_flags),
-            "_block_events": _address(self.block_events)}
+            "_all_flags": _address(self.all_flags), "_fired": _address(self.fired)}
         for name, array in pop._eq_state_arrays().items():
             args[state_pointer(name)] = _address(array)
+        for target, array in pop._eq_inputs().items():
+            args[input_pointer(target)] = _address(array)
         for name, value in self.coefficients.items():
             per = isinstance(value, np.ndarray)
             args[argument_name(name, per)] = _address(value) if per else value
@@ -359,9 +412,9 @@ class _Run:
             args[f"_m{k}_count"] = _address(count)
             for variable, buffer in buffers.items():
                 args[monitor_buffer(k, variable)] = _address(buffer)
-        return args
+        return {field_name(self.prefix, name): value for name, value in args.items()}
 
-    def _flush(self, end: int) -> None:
+    def flush(self, end: int) -> None:
         """The kernel has run up to step `end`: hand spikes and samples to the monitors."""
         count = int(self.spike_count[0])
         until = end * self.net.dt
@@ -371,19 +424,3 @@ class _Run:
         for monitor, (_, _, taken) in zip(self.state_monitors, self.recordings):
             monitor._record(int(taken[0]), until)
         object.__setattr__(self.pop, "_eq_time", until)
-
-    def _blow_up(self) -> SimulationError:
-        step, neuron, _ = (int(x) for x in self.error)
-        state = self.pop._eq_state_arrays()
-        bad = [name for name in self.pop._eq_neuron.variables if not np.isfinite(state[name][neuron])]
-        what = (f"{bad[0]} of neuron {neuron} became {state[bad[0]][neuron]}" if bad else
-                f"a variable of neuron {neuron} became non-finite (and was then reset)")
-        method = self.pop._eq_neuron.method
-        usable = self.pop._eq_neuron.usable_methods
-        others = [m for m in ("rk4", "implicit", "exponential", "heun", "midpoint", "euler")
-                  if m != method and m in usable]
-        return SimulationError(
-            f"{self.pop._eq_name}: {what} at t = "
-            f"{(step + 1) * self.net.dt:g} ms ({method}, dt = {self.net.dt} ms). "
-            "The simulation stopped there. Check the parameters, or try a smaller dt or "
-            f"another method (e.g. {' or '.join(repr(m) for m in others[:2])}).")

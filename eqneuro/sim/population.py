@@ -39,6 +39,7 @@ class Population:
         object.__setattr__(self, "_eq_params", {p: value for p, value, _ in info.parameters})
         object.__setattr__(self, "_eq_shared", {p for p, _, shared in info.parameters if shared})
         object.__setattr__(self, "_eq_state", None)
+        object.__setattr__(self, "_eq_input_arrays", None)
         object.__setattr__(self, "_eq_refractory", np.zeros(int(n), dtype=np.int32))
         object.__setattr__(self, "_eq_time", 0.0)        # of the state, in ms
         object.__setattr__(self, "_eq_network", None)     # weakref to its latest Network
@@ -100,6 +101,14 @@ class Population:
                 state[name] = values[name] = array
                 del pending[name]
         return {name: state[name] for name, _ in info.state}
+
+    def _eq_inputs(self) -> dict[str, np.ndarray]:
+        """sum(T) of every target T the model reads, per neuron (0 until something delivers)."""
+        if self._eq_input_arrays is None:
+            targets = getattr(self._eq_neuron.info, "inputs", ())
+            object.__setattr__(self, "_eq_input_arrays",
+                               {t: np.zeros(self._eq_n) for t in targets})
+        return self._eq_input_arrays
 
     def _eq_recordable(self) -> tuple[str, ...]:
         info = self._eq_neuron.info
