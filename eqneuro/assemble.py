@@ -2,7 +2,6 @@
 A warm cache loads the module by the structure's key alone: no SymPy, no code generation."""
 from __future__ import annotations
 
-import functools
 import time
 from pathlib import Path
 
@@ -28,10 +27,15 @@ def network_kernel(structure: NetworkStructure, neurons: tuple, synapses: tuple 
     return result
 
 
-@functools.lru_cache(maxsize=64)
+_BUILT: dict[NetworkStructure, BuildResult] = {}      # this process's kernels
+
+
 def _built(structure: NetworkStructure, neurons: tuple, synapses: tuple) -> BuildResult:
-    from .compile.build import build
-    return build(network_source(structure, neurons, synapses))
+    """The structure determines the source (the models are named in it by their keys)."""
+    if structure not in _BUILT:
+        from .compile.build import build
+        _BUILT[structure] = build(network_source(structure, neurons, synapses))
+    return _BUILT[structure]
 
 
 def network_source(structure: NetworkStructure, neurons: tuple, synapses: tuple = ()) -> str:
@@ -45,6 +49,7 @@ def network_source(structure: NetworkStructure, neurons: tuple, synapses: tuple 
                                        part.keeps_fired))
     models = [neuron._analysis().numeric for neuron in neurons]
     projections = tuple(
-        projection_block(index, part, synapse.model, models[part.pre], models[part.post])
+        projection_block(index, part, structure, synapse.model, models[part.pre],
+                         models[part.post])
         for index, (part, synapse) in enumerate(zip(structure.projections, synapses)))
     return render(tuple(blocks), projections, input_calls(structure))

@@ -82,7 +82,7 @@ def network_source(populations: tuple[PopulationBlock, ...],
         populations=[population_view(b) for b in populations],
         projections=[dict(index=b.index, title=b.title, functions=b.functions)
                      for b in projections],
-        input_calls=list(input_calls),
+        input_calls=list(input_calls) + [c for b in projections for c in b.input_calls],
         deliver_calls=[call for b in projections for call in b.deliver_calls])
 
 

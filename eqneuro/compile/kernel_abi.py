@@ -49,3 +49,13 @@ def field_name(prefix: str, argument: str) -> str:
     """The kernel's _Net field of an object's argument: p0_s_v, p0_eqv_tau (injective:
     arguments are internal `_x` names or user `eqv_x` names)."""
     return prefix + argument if argument.startswith("_") else f"{prefix}_{argument}"
+
+
+def synapse_pointer(name: str) -> str:
+    """The array of a synapse parameter, one value per synapse."""
+    return "_y_" + name
+
+
+def snapshot_pointer(side: str, name: str) -> str:
+    """The array of a derived variable of a projection's `side`, taken at the step's start."""
+    return f"_snap_{side}_{name}"

@@ -11,12 +11,13 @@ import numpy as np
 
 from ..assemble import network_kernel
 from ..compile.kernel_abi import (BLOCK, c_name, field_name, input_pointer, monitor_buffer,
-                                  parameter_pointer, state_pointer)
+                                  parameter_pointer, state_pointer, synapse_pointer)
 from ..compile.propagators import argument_name
-from ..compile.structure import NetworkStructure, PopulationPart
+from ..compile.structure import NetworkStructure, PopulationPart, ProjectionPart
 from ..errors import SimulationError
 from .monitors import SpikeMonitor, StateMonitor
 from .population import Population
+from .projection import Projection
 from .runguard import DeferredInterrupt, exclusive
 
 
@@ -27,12 +28,13 @@ def _address(array: np.ndarray) -> int:
 class Network:
     """Populations and monitors simulated together with one time step `dt` (ms)."""
 
-    def __init__(self, *objects, dt: float = 0.1, threads: int = 1):
+    def __init__(self, *objects, dt: float = 0.1, threads: int = 1, seed=None):
         self._dt = _checked_dt(dt)
         self._threads = _checked_threads(threads)
         self._lock = threading.Lock()          # held while it runs
         populations: list[Population] = []
         monitors: list = []
+        projections: list[Projection] = []
         for obj in objects:
             if isinstance(obj, Population):
                 if obj not in populations:
@@ -40,10 +42,19 @@ class Network:
             elif isinstance(obj, (SpikeMonitor, StateMonitor)):
                 if not any(obj is m for m in monitors):     # given twice: record once
                     monitors.append(obj)
+            elif isinstance(obj, Projection):
+                if not any(obj is p for p in projections):
+                    projections.append(obj)
             else:
-                raise TypeError(f"Network takes Populations and monitors, not "
+                raise TypeError(f"Network takes Populations, Projections and monitors, not "
                                 f"{type(obj).__name__}")
         self._populations, self._monitors = tuple(populations), tuple(monitors)
+        self._projections = tuple(projections)
+        for projection in self._projections:
+            for view in (projection._pre, projection._post):
+                if view.population not in self._populations:
+                    raise ValueError(f"{projection!r} connects {view.population._eq_name}, "
+                                     "which is not in this Network; add the population too")
         for monitor in self.monitors:
             if monitor.population not in self.populations:
                 raise ValueError(f"{monitor!r} records {monitor.population._eq_name}, which is not "
@@ -70,6 +81,10 @@ class Network:
     @property
     def populations(self) -> tuple[Population, ...]:
         return self._populations
+
+    @property
+    def projections(self) -> tuple[Projection, ...]:
+        return self._projections
 
     @property
     def monitors(self) -> tuple:
@@ -123,11 +138,19 @@ class Network:
         return [m for m in self.monitors if isinstance(m, kind) and m.population is population]
 
     def _structure(self) -> NetworkStructure:
+        index = {id(p): k for k, p in enumerate(self.populations)}
+        fire = {index[id(p._pre.population)] for p in self.projections if p.event}
         parts = []
-        for population in self.populations:
+        for k, population in enumerate(self.populations):
             layout = population._eq_layout(self._monitors_of(population, StateMonitor))
-            parts.append(PopulationPart(population._eq_neuron._key, layout))
-        return NetworkStructure(tuple(parts))
+            parts.append(PopulationPart(population._eq_neuron._key, layout, k in fire))
+        projections = tuple(
+            ProjectionPart(p._eq_synapse_key(), index[id(p._pre.population)],
+                           index[id(p._post.population)], p._eq_names(), p.target or "",
+                           p.event, p.continuous, p._eq_delay_steps(self.dt)[0],
+                           p._eq_array_parameters())
+            for p in self.projections)
+        return NetworkStructure(tuple(parts), projections)
 
     def _kernel(self):
         """The network's kernel for its current structure (rebuilt when, say, a parameter
@@ -135,7 +158,8 @@ class Network:
         structure = self._structure()
         if self._built is not None and self._built[0] == structure:
             return self._built[1]
-        result = network_kernel(structure, tuple(p._eq_neuron for p in self.populations))
+        result = network_kernel(structure, tuple(p._eq_neuron for p in self.populations),
+                                tuple(p._synapse for p in self.projections))
         self.build_seconds += result.seconds
         self.cache_hits += result.cache_hit
         self._built = (structure, result.module)
@@ -155,7 +179,8 @@ class Network:
         if abs(steps * self.dt - duration) > 1e-6 * self.dt:
             raise ValueError(f"duration {duration} ms is not a multiple of dt = {self.dt} ms")
         claims = [(self._lock, "this Network")] + [
-            (p._eq_lock, f"population {p._eq_name}") for p in self.populations]
+            (p._eq_lock, f"population {p._eq_name}") for p in self.populations] + [
+            (p._lock, f"projection {p.name}") for p in self.projections]
         with exclusive(claims):
             self._check_clock()
             run = _Run(self, self._kernel())
@@ -297,6 +322,7 @@ class _Run:
             part.bstart, start = start, start + part.nblocks
         self.nblocks = start
         self.block_events = np.zeros(max(self.nblocks, 1), dtype=np.uint8)
+        self.projections = [_ProjectionRun(network, m, p) for m, p in enumerate(network.projections)]
 
     def begin(self, start: int, steps: int) -> None:
         for part in self.parts:
@@ -311,6 +337,8 @@ class _Run:
         fields = {}
         for part in self.parts:
             fields.update(part.fields())
+        for part in self.projections:
+            fields.update(part.fields(self.kernel.FIELDS))
         names = [name for name, _ in self.kernel.FIELDS]
         objects = [fields[name] for name in names]
         done = 0
@@ -327,6 +355,8 @@ class _Run:
     def _flush(self, end: int) -> None:
         for part in self.parts:
             part.flush(end)
+        for part in self.projections:
+            part.flush()
 
     def _blow_up(self) -> SimulationError:
         step, neuron, index = (int(x) for x in self.error)
@@ -424,3 +454,75 @@ class _PopulationRun:
         for monitor, (_, _, taken) in zip(self.state_monitors, self.recordings):
             monitor._record(int(taken[0]), until)
         object.__setattr__(self.pop, "_eq_time", until)
+
+
+class _ProjectionRun:
+    """One projection's arrays for a run: CSR rows in the order the kernel reads them."""
+
+    def __init__(self, network: Network, index: int, projection: Projection):
+        self.net, self.proj = network, projection
+        self.prefix = f"j{index}"
+        self.kind, self.steps = projection._eq_delay_steps(network.dt)
+        self.writeback: list[tuple[str, np.ndarray, np.ndarray]] = []
+        self.arrays: dict[str, object] = {}
+        self._prepare()
+
+    def _prepare(self) -> None:
+        proj, a = self.proj, self.arrays
+        values = proj._values
+        n_pre = len(proj._pre.population)
+        order = None
+        if proj.event:
+            if self.kind == "per-synapse":
+                depth = int(self.steps.max()) + 1
+                pre = proj._pre_of_synapses()
+                key = pre * depth + self.steps
+                order = np.argsort(key, kind="stable")
+                row = np.zeros(n_pre * depth + 1, dtype=np.int64)
+                np.cumsum(np.bincount(key, minlength=n_pre * depth), out=row[1:])
+                a["_row"], a["_post"] = row, np.ascontiguousarray(proj._post_index[order])
+            else:
+                depth = self.steps + 1
+                a["_row"], a["_post"] = proj._row, proj._post_index
+            if self.kind != "none":
+                ring = proj._eq_ring(depth, n_pre, self.net._step)
+                a["_ring"], a["_ring_count"] = ring
+                a["_depth"], a["_delay"] = depth, (self.steps if self.kind == "uniform" else 0)
+        for name, value in values.items():
+            if isinstance(value, np.ndarray):
+                if order is not None:
+                    copy = np.ascontiguousarray(value[order])
+                    self.writeback.append((name, copy, order))
+                    a[synapse_pointer(name)] = copy
+                else:
+                    a[synapse_pointer(name)] = value
+            else:
+                a[c_name(name)] = value
+        if proj.continuous:
+            by_post = np.argsort(proj._post_index, kind="stable")
+            n_post = len(proj._post.population)
+            crow = np.zeros(n_post + 1, dtype=np.int64)
+            np.cumsum(np.bincount(proj._post_index, minlength=n_post), out=crow[1:])
+            a["_crow"] = crow
+            a["_cpre"] = proj._pre_of_synapses()[by_post].astype(np.int32)
+            for name, value in values.items():
+                if isinstance(value, np.ndarray):
+                    a[synapse_pointer("c_" + name)] = np.ascontiguousarray(value[by_post])
+
+    def fields(self, kernel_fields) -> dict[str, object]:
+        out = {}
+        for name, value in self.arrays.items():
+            out[field_name(self.prefix, name)] = _address(value) if isinstance(value, np.ndarray) \
+                else value
+        snapshot = field_name(self.prefix, "_snap_")
+        n_pre = len(self.proj._pre.population)
+        for name, _ in kernel_fields:
+            if name.startswith(snapshot) and name not in out:
+                array = self.arrays.setdefault(name, np.zeros(n_pre))
+                out[name] = _address(array)
+        return out
+
+    def flush(self) -> None:
+        """Synapse values the kernel changed in its own order go back to the projection."""
+        for name, copy, order in self.writeback:
+            self.proj._values[name][order] = copy

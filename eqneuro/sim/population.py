@@ -102,6 +102,11 @@ class Population:
                 del pending[name]
         return {name: state[name] for name, _ in info.state}
 
+    def __getitem__(self, selection) -> "PopulationView":
+        """A view of some neurons: pop[10:20], pop[[0, 5, 7]], pop[mask] (for projections
+        and monitors)."""
+        return PopulationView(self, selection)
+
     def _eq_inputs(self) -> dict[str, np.ndarray]:
         """sum(T) of every target T the model reads, per neuron (0 until something delivers)."""
         if self._eq_input_arrays is None:
@@ -260,3 +265,75 @@ class Population:
             for n, v in self._eq_params.items())
         return (f"<b>Population {self._eq_name}</b>: {self._eq_n} neurons, model "
                 f"{self._eq_neuron.name}, method {self._eq_neuron.method}<table>{rows}</table>")
+
+
+class PopulationView:
+    """Some neurons of a Population, by index: `pop[a:b]`, `pop[[3, 5]]`, `pop[mask]`."""
+
+    def __init__(self, population: Population, selection):
+        n = len(population)
+        if isinstance(selection, slice):
+            neurons = np.arange(n, dtype=np.int64)[selection]
+        else:
+            if isinstance(selection, (bool, np.bool_)) or isinstance(selection, (str, bytes)):
+                raise TypeError("select neurons with a slice, indices or a boolean mask")
+            array = np.asarray(selection)
+            if array.dtype == bool:
+                if array.shape != (n,):
+                    raise ValueError(f"a boolean mask needs one entry per neuron ({n}), got "
+                                     f"shape {array.shape}")
+                neurons = np.flatnonzero(array)
+            elif array.dtype.kind in "iu":
+                neurons = np.atleast_1d(array).astype(np.int64)
+                if neurons.ndim != 1:
+                    raise ValueError("indices of a view must be one-dimensional")
+                if len(neurons) and (neurons.min() < -n or neurons.max() >= n):
+                    bad = neurons[(neurons < -n) | (neurons >= n)][0]
+                    raise IndexError(f"index {bad} is out of range for {population._eq_name} "
+                                     f"({n} neurons)")
+                neurons = np.where(neurons < 0, neurons + n, neurons)
+                if len(np.unique(neurons)) != len(neurons):
+                    raise ValueError("a view names each neuron at most once")
+            else:
+                raise TypeError("select neurons with a slice, indices or a boolean mask, not "
+                                f"{array.dtype}")
+        if len(neurons) == 0:
+            raise ValueError(f"the view of {population._eq_name} selects no neuron")
+        self.population = population
+        self.neurons = neurons
+        self.whole = len(neurons) == n and bool(np.all(neurons == np.arange(n)))
+        self.label = population._eq_name if self.whole else \
+            f"{population._eq_name}[{_describe(selection, neurons)}]"
+
+    def __len__(self) -> int:
+        return len(self.neurons)
+
+    def local(self, underlying: np.ndarray) -> np.ndarray:
+        """Indices within the view of neurons given by their population index."""
+        if self.whole:
+            return underlying.astype(np.int64)
+        lookup = np.full(len(self.population), -1, dtype=np.int64)
+        lookup[self.neurons] = np.arange(len(self.neurons))
+        return lookup[underlying]
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.population, name)[self.neurons]
+
+    def __repr__(self) -> str:
+        return f"<PopulationView {self.label}: {len(self)} neurons>"
+
+
+def _describe(selection, neurons) -> str:
+    if isinstance(selection, slice):
+        return f"{selection.start or 0}:{'' if selection.stop is None else selection.stop}"
+    return f"{len(neurons)} indices"
+
+
+def as_view(obj, role: str) -> PopulationView:
+    if isinstance(obj, PopulationView):
+        return obj
+    if isinstance(obj, Population):
+        return PopulationView(obj, slice(None))
+    raise TypeError(f"{role} must be a Population or a view pop[...], not {type(obj).__name__}")

@@ -6,6 +6,7 @@
 from libc cimport math as _libm
 from libc.math cimport fmax
 from libc.stdint cimport int32_t, int64_t, uint8_t, uintptr_t
+from libc.string cimport memset
 
 cdef extern from *:
     """

@@ -1,0 +1,294 @@
+"""Projection: synapses from a presynaptic to a postsynaptic population (or view), as NumPy
+arrays. Synapses are kept in presynaptic order (stable: within one presynaptic neuron, in
+the order they were made), stored as CSR rows: per synapse a post index (int32) and, when
+they differ, a weight (float64) — 12 bytes; a homogeneous value is one number."""
+from __future__ import annotations
+
+import math
+import numbers
+import threading
+
+import numpy as np
+
+from .connectors import Side, connect as connect_pairs
+from .population import Population, PopulationView, as_view
+
+
+class Projection:
+    """Synapses from `pre` to `post` (Populations or views `pop[a:b]`, `pop[[1, 5]]`).
+
+    `target` names the post neuron's input: `sum(target)` receives continuous transmission,
+    and the default synapse of a spiking `pre` adds `w` to `g_target`. `synapse` is an
+    `eq.Synapse`; or give its statements as keywords `on_pre="v += w"`, `psp="w * r_pre"`.
+    `w` and `delay` (ms, rounded to steps) are every synapse's initial values.
+    """
+
+    _counter = 0
+
+    def __init__(self, pre, post, target: str | None = None, synapse=None, *, on_pre=None,
+                 psp=None, w=None, delay=0.0, name: str | None = None):
+        from ..lang.binding import (bind, check_target, default_continuous_synapse,
+                                    default_event_synapse, names_of)
+        from ..synapse import Synapse
+        self._pre, self._post = as_view(pre, "pre"), as_view(post, "post")
+        if target is not None and (not isinstance(target, str) or not target.isidentifier()):
+            raise ValueError(f"target must be a name such as 'exc', not {target!r}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string, not {type(name).__name__}")
+        pre_info = self._pre.population._eq_neuron.info
+        post_info = self._post.population._eq_neuron.info
+        if synapse is not None and (on_pre is not None or psp is not None):
+            raise TypeError("give either synapse= or its statements (on_pre=, psp=), not both")
+        if synapse is None and on_pre is None and psp is None:
+            if target is None:
+                raise TypeError("a Projection with the default synapse needs target= (the "
+                                "post neuron's input, e.g. target='exc')")
+            event = pre_info.has_spike
+            check_target(names_of(post_info), target, event)
+            info = default_event_synapse(target) if event else default_continuous_synapse()
+            synapse = Synapse._from_info(info) if hasattr(Synapse, "_from_info") else None
+            self._info = info
+        else:
+            if synapse is None:
+                synapse = Synapse(on_pre=on_pre, psp=psp)
+            elif not isinstance(synapse, Synapse):
+                raise TypeError(f"synapse must be an eqneuro.Synapse, not "
+                                f"{type(synapse).__name__}")
+            self._info = synapse.info
+        self._synapse = synapse
+        info = self._info
+        if info.psp is not None and target is None:
+            raise TypeError(f"synapse {info.name} has a psp: give target= (the sum(T) of the "
+                            "post neuron that receives it)")
+        if info.on_pre and not pre_info.has_spike:
+            raise ValueError(f"synapse {info.name} acts on presynaptic spikes (on_pre), but "
+                             f"{pre_info.name} has no spike condition: it never spikes")
+        if info.psp is not None:
+            check_target(names_of(post_info), target, False)
+        self._binding = bind(info, names_of(pre_info), names_of(post_info), target)
+        self._target = target
+        Projection._counter += 1
+        self._name = name or f"{info.name}_{Projection._counter}"
+        self._lock = threading.Lock()
+        self._shared = {n for n, _, shared in info.parameters if shared}
+        self._values: dict[str, float | np.ndarray] = {
+            n: float(default) for n, default, _ in info.parameters}
+        n_pre = len(self._pre.population)
+        self._row = np.zeros(n_pre + 1, dtype=np.int64)       # by underlying pre neuron
+        self._post_index = np.zeros(0, dtype=np.int32)        # underlying post neuron
+        self._delay: float | np.ndarray = 0.0
+        self._ring = None                                      # (depth, ring, counts, step)
+        if w is not None:
+            self._values["w"] = self._initial["w"] = self._checked("w", w, scalar_only=True)
+        self.delay = delay
+
+    # ---- identity --------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def pre(self):
+        return self._pre.population if self._pre.whole else self._pre
+
+    @property
+    def post(self):
+        return self._post.population if self._post.whole else self._post
+
+    @property
+    def target(self) -> str | None:
+        return self._target
+
+    @property
+    def synapse(self):
+        return self._synapse
+
+    @property
+    def event(self) -> bool:
+        return bool(self._info.on_pre)
+
+    @property
+    def continuous(self) -> bool:
+        return self._info.psp is not None
+
+    def __len__(self) -> int:
+        return len(self._post_index)
+
+    def __repr__(self) -> str:
+        return (f"<Projection {self._name}: {self._pre.label} -> {self._post.label}"
+                + (f", target {self._target}" if self._target else "")
+                + f", {len(self)} synapses ({self._info.name})>")
+
+    # ---- synapses --------------------------------------------------------------------
+    def connect(self, **pattern) -> "Projection":
+        """Add synapses by one pattern: p=, in_degree=, i= and j=, matrix=, one_to_one=True
+        or all_to_all=True (with allow_self=, seed= where they apply). Returns self."""
+        self._check_idle("connect")
+        pre, post = self._pre, self._post
+        same = pre.population is post.population
+        sides = (Side(pre.neurons, 0), Side(post.neurons, 0 if same else 1))
+        made = connect_pairs(*sides, **pattern)
+        if not len(made):
+            return self
+        new_pre = pre.neurons[made.pre].astype(np.int64)
+        new_post = post.neurons[made.post].astype(np.int32)
+        if len(self) + len(new_post) >= 2 ** 31:
+            raise ValueError("a projection holds at most 2**31 - 1 synapses")
+        old_pre = self._pre_of_synapses()
+        all_pre = np.concatenate([old_pre, new_pre])
+        order = np.argsort(all_pre, kind="stable")
+        self._post_index = np.concatenate([self._post_index, new_post])[order]
+        self._row = np.zeros(len(pre.population) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(all_pre, minlength=len(pre.population)), out=self._row[1:])
+        weights = made.weights
+        for name, value in list(self._values.items()):
+            if isinstance(value, np.ndarray) or (name == "w" and weights is not None):
+                old = value if isinstance(value, np.ndarray) else np.full(len(old_pre), value)
+                added = weights if name == "w" and weights is not None else \
+                    np.full(len(new_pre), self._default(name))
+                self._values[name] = np.concatenate([old, added])[order]
+        if isinstance(self._delay, np.ndarray):
+            self._delay = np.concatenate([self._delay, np.full(len(new_pre), self._delay_default)])[order]
+        return self
+
+    def _default(self, name: str) -> float:
+        value = self._initial.get(name)
+        return value if value is not None else dict(
+            (n, d) for n, d, _ in self._info.parameters)[name]
+
+    @property
+    def _initial(self) -> dict:
+        return self.__dict__.setdefault("_eq_initial", {})
+
+    def _pre_of_synapses(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self._row) - 1, dtype=np.int64), np.diff(self._row))
+
+    @property
+    def i(self) -> np.ndarray:
+        """Presynaptic index of each synapse (within `pre` as given: a view's own index)."""
+        return self._pre.local(self._pre_of_synapses())
+
+    @property
+    def j(self) -> np.ndarray:
+        """Postsynaptic index of each synapse (within `post` as given)."""
+        return self._post.local(self._post_index)
+
+    @property
+    def delay(self) -> np.ndarray:
+        """Delay of each synapse in ms (rounded to whole steps when the network runs)."""
+        value = self._delay
+        return value.copy() if isinstance(value, np.ndarray) else np.full(len(self), value)
+
+    @delay.setter
+    def delay(self, value) -> None:
+        self._check_idle("delay")
+        array = self._checked("delay", value)
+        if isinstance(array, np.ndarray) and np.any(array < 0) or \
+                not isinstance(array, np.ndarray) and array < 0:
+            raise ValueError("delay must be >= 0 ms")
+        if not isinstance(array, np.ndarray):
+            self.__dict__["_delay_default"] = array
+        self._delay = array
+
+    _delay_default = 0.0
+
+    def __getattr__(self, name: str):
+        values = self.__dict__.get("_values", {})
+        if name in values:
+            value = values[name]
+            return value.copy() if isinstance(value, np.ndarray) else np.full(len(self), value)
+        raise AttributeError(f"projection {self.__dict__.get('_name', '?')} has no synapse "
+                             f"parameter '{name}'" + (f" (parameters: {', '.join(values)})"
+                                                      if values else ""))
+
+    def __setattr__(self, name: str, value) -> None:
+        values = self.__dict__.get("_values")
+        if values is not None and name in values:
+            self._check_idle(name)
+            if name in self._shared:
+                self._values[name] = self._checked(name, value, scalar_only=True)
+            else:
+                self._values[name] = self._checked(name, value)
+            if not isinstance(self._values[name], np.ndarray):
+                self._initial[name] = self._values[name]
+            return
+        if name.startswith("_") or name == "delay":
+            object.__setattr__(self, name, value)
+            return
+        raise AttributeError(f"projection {self._name} has no synapse parameter '{name}' "
+                             f"(parameters: {', '.join(self._values)})")
+
+    def _check_idle(self, what: str) -> None:
+        if self.__dict__.get("_lock") is not None and self._lock.locked():
+            raise RuntimeError(f"projection {self._name} is running: set {what} between runs")
+
+    def _checked(self, name: str, value, scalar_only: bool = False):
+        """A float (homogeneous) or an array with one finite value per synapse."""
+        if isinstance(value, (str, bytes, bool)) or value is None or np.iscomplexobj(value):
+            raise TypeError(f"{name} must be a real number or an array of numbers")
+        array = np.asarray(value)
+        if array.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must be a number or an array of numbers, not an array "
+                            f"of {array.dtype}")
+        array = array.astype(np.float64)
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} must be finite")
+        if array.ndim == 0:
+            return float(array)
+        if scalar_only:
+            if array.size and np.all(array == array.flat[0]):
+                return float(array.flat[0])
+            raise ValueError(f"{name} is shared: one value for the projection, not one per "
+                             "synapse" if name in self._shared else
+                             f"{name}= at construction is one value; set an array per synapse "
+                             f"after connect() (proj.{name} = array)")
+        if array.shape != (len(self),):
+            raise ValueError(f"{name} needs one value per synapse: length {len(self)}, got "
+                             f"shape {array.shape}")
+        if array.size and np.all(array == array[0]):
+            return float(array[0])          # homogeneous: one stored value
+        return np.ascontiguousarray(array)
+
+    # ---- what the kernel needs --------------------------------------------------------
+    def _eq_synapse_key(self) -> str:
+        key = getattr(self._synapse, "_key", None)
+        return key if key is not None else repr(self._info)
+
+    def _eq_synapse_model(self):
+        """The SynapseModel (SymPy; only for building a kernel)."""
+        return self._synapse.model
+
+    def _eq_names(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple((n.written, n.side, n.name) for n in self._binding.names)
+
+    def _eq_ring(self, depth: int, n_pre: int, step: int):
+        """The spikes in flight: one list of presynaptic neurons per step of the last
+        `depth` (slot e % depth holds the spikes emitted at step e). Kept across runs and
+        Networks; when the depth changes, the spikes still in flight move to their slots."""
+        ring = self._ring
+        if ring is not None and ring[0] == depth and ring[1].shape == (depth * n_pre,):
+            return ring[1], ring[2]
+        spikes = np.zeros(depth * n_pre, dtype=np.int32)
+        counts = np.zeros(depth, dtype=np.int64)
+        if ring is not None:
+            old_depth, old_spikes, old_counts = ring[0], ring[1], ring[2]
+            for emitted in range(max(step - min(depth, old_depth) + 1, 0), step + 1):
+                old, new = emitted % old_depth, emitted % depth
+                count = old_counts[old]
+                spikes[new * n_pre:new * n_pre + count] = \
+                    old_spikes[old * n_pre:old * n_pre + count]
+                counts[new] = count
+        self._ring = (depth, spikes, counts)
+        return spikes, counts
+
+
+    def _eq_array_parameters(self) -> tuple[str, ...]:
+        return tuple(n for n, v in self._values.items() if isinstance(v, np.ndarray))
+
+    def _eq_delay_steps(self, dt: float):
+        """(kind, steps): none/uniform with one int, per-synapse with an int array."""
+        steps = np.rint(np.asarray(self._delay, dtype=np.float64) / dt).astype(np.int64)
+        if steps.ndim == 0 or len(self) == 0 or np.all(steps == steps.flat[0]):
+            value = int(steps.flat[0]) if steps.size else 0
+            return ("none" if value == 0 else "uniform"), value
+        return "per-synapse", steps
