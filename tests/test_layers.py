@@ -5,7 +5,7 @@ Levels, lowest first; a module may import modules of its own level or lower, nev
     base      errors, resources, functions, evaluate     (no SymPy at import time)
     lang      text -> checked models (Lark, SymPy)
     compile   models -> generated, compiled, cached kernels
-    facades   neuron, library, assemble: model texts with their plans and kernels
+    facades   neuron, synapse, library, assemble: model texts with their plans and kernels
     sim       populations, projections, monitors, networks (NumPy arrays)
     tools     rates, plot, cli and the package's public names
 """
@@ -16,7 +16,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "eqneuro"
 BASE = {"eqneuro.errors", "eqneuro.resources", "eqneuro.functions", "eqneuro.evaluate"}
-FACADES = {"eqneuro.neuron", "eqneuro.library", "eqneuro.assemble"}
+FACADES = {"eqneuro.neuron", "eqneuro.synapse", "eqneuro.library", "eqneuro.assemble"}
 LEVELS = ("base", "lang", "compile", "facades", "sim", "tools")
 
 
