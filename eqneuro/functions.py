@@ -30,6 +30,33 @@ def derivative_symbol(variable: str):
     return sympy.Symbol(f"d{variable}{DERIVATIVE_SUFFIX}", real=True)
 
 
+INPUT_FUNCTION = "sum"
+
+
+def input_name(target: str) -> str:
+    """`sum(exc)`: the name of the input of a target, which no user name can spell."""
+    return f"{INPUT_FUNCTION}({target})"
+
+
+def input_symbol(target: str):
+    """The symbol of `sum(target)` in a neuron's expressions: constant over one step (the
+    network computes it from the presynaptic state at t), like a per-neuron parameter."""
+    import sympy
+    return sympy.Symbol(input_name(target), real=True)
+
+
+def input_target(value) -> str | None:
+    """The target of an input symbol or name (`sum(exc)` -> "exc"), else None. Takes a
+    SymPy symbol or a plain name (op-trees hold names: no SymPy needed)."""
+    name = value if isinstance(value, str) else getattr(value, "name", None)
+    if not isinstance(name, str):
+        return None
+    prefix = INPUT_FUNCTION + "("
+    if name.startswith(prefix) and name.endswith(")") and name[len(prefix):-1].isidentifier():
+        return name[len(prefix):-1]
+    return None
+
+
 @functools.cache
 def sympy_object(path: str):
     """`"exp"` -> sympy.exp; `"codegen.cfunctions.log10"`; `"eqneuro.lang.special.Exprel"`."""

@@ -24,13 +24,15 @@ class RuntimeInfo:
     has_spike: bool
     has_refractory: bool
     propagators: tuple[PropagatorInfo, ...] = ()         # exact integration: expm per run
+    inputs: tuple[str, ...] = ()     # targets T of sum(T), first use first; each is read as
+                                     # the name functions.input_name(T) in the op-trees
 
 
-def _section_text(kind: str, value) -> str:
+def _section_text(kind: str, value, owner: str = "Neuron") -> str:
     if kind == "refractory" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{kind}: {float(value)!r}\n"
     if not isinstance(value, str):
-        raise TypeError(f"Neuron({kind}=...) must be a string"
+        raise TypeError(f"{owner}({kind}=...) must be a string"
                         + (" or a number" if kind == "refractory" else "")
                         + f", not {type(value).__name__}")
     body = textwrap.dedent(value).strip("\n")
@@ -39,17 +41,21 @@ def _section_text(kind: str, value) -> str:
     return f"{kind}:\n" + textwrap.indent(body, "    ") + "\n"
 
 
-def assemble(sections: dict[str, object], name: str | None) -> str:
-    """The model text for the keyword form of Neuron(...)."""
-    parts = [_section_text(kind, sections[kind]) for kind in sections_of("neuron")
-             if sections.get(kind) is not None]
+_NEEDS = {"neuron": "equations=...", "synapse": "on_pre=... or psp=..."}
+
+
+def assemble(sections: dict[str, object], name: str | None, kind: str = "neuron") -> str:
+    """The model text for the keyword form of Neuron(...) (or Synapse(...): kind="synapse")."""
+    owner = kind.capitalize()
+    parts = [_section_text(section, sections[section], owner) for section in sections_of(kind)
+             if sections.get(section) is not None]
     if not parts:
-        raise ValueError("Neuron() needs a model text or at least equations=...")
+        raise ValueError(f"{owner}() needs a model text or at least {_NEEDS[kind]}")
     if name is None:
         return "".join(parts)
     if not name.isidentifier():
-        raise ValueError(f"Neuron name {name!r} must be an identifier")
-    return f"neuron {name}:\n" + textwrap.indent("".join(parts), "    ")
+        raise ValueError(f"{owner} name {name!r} must be an identifier")
+    return f"{kind} {name}:\n" + textwrap.indent("".join(parts), "    ")
 
 
 class Neuron:
@@ -249,6 +255,7 @@ def _record_of(analysed: _Analysed) -> dict:
         "state": [[s.name, to_tree(s.init)] for s in numeric.state],
         "assignments": [[a.name, to_tree(a.value)] for a in numeric.assignments],
         "has_spike": model.spike is not None, "has_refractory": model.refractory is not None,
+        "inputs": list(model.inputs),
         "propagators": [[[[to_tree(entry) for entry in row] for row in p.matrix],
                          [[i, j, symbol.name] for i, j, symbol in p.outputs]]
                         for p in plan.propagators],
@@ -268,7 +275,8 @@ def _info_of(record: dict) -> RuntimeInfo:
         assignments=tuple((n, _tuples(t)) for n, t in record["assignments"]),
         has_spike=record["has_spike"], has_refractory=record["has_refractory"],
         propagators=tuple(PropagatorInfo(_tuples(matrix), tuple((i, j, n) for i, j, n in outputs))
-                          for matrix, outputs in record["propagators"]))
+                          for matrix, outputs in record["propagators"]),
+        inputs=tuple(record["inputs"]))
 
 
 @functools.lru_cache(maxsize=256)

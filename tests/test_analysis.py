@@ -1,4 +1,5 @@
 """Analysis stage: ODEs solved for d/dt, assignments ordered, flags, variants, functions."""
+import numpy as np
 import pytest
 import sympy
 
@@ -236,3 +237,121 @@ def test_name_names_a_text_without_header_and_selects_in_a_file():
     assert eq.Neuron(text, name="b").name == "B"
     with pytest.raises(eq.ModelError, match="no neuron named 'C'"):
         eq.Neuron(text, name="C")
+
+
+# ---- inputs: sum(T) -------------------------------------------------------------------
+
+def test_inputs_are_listed_in_order_of_first_use():
+    model = analyse("""
+        spike: v > sum(c)
+        equations:
+            dv/dt = sum(b) - v + sum(a) + r
+            r = sum(b) * 2
+        reset: v = sum(d)
+    """)
+    assert model.inputs == ("c", "b", "a", "d")
+
+
+def test_a_variant_has_the_inputs_of_its_equations():
+    text = """
+        neuron A:
+            equations:
+                dv/dt = sum(exc) - v
+                r = pos(v)
+        neuron B extends A:
+            equations: dv/dt = sum(inh) - v
+    """
+    a, b = analyse_file(parse_text(text))
+    assert (a.inputs, b.inputs) == (("exc",), ("inh",))
+
+
+def test_a_lif_with_an_input_sum_stays_linear_and_exact():
+    """sum(exc) is constant over a step, like a per-neuron parameter: the exact update of
+    v reads it, and the integration is still exact (no propagator: one variable)."""
+    from eqneuro.functions import input_symbol
+    lif = eq.Neuron("""
+        parameters: tau = 10.0; V_L = -70.0
+        equations: tau * dv/dt = -(v - V_L) + sum(exc) - sum(inh) : init = -70.0
+        spike: v > -50.0
+        reset: v = -70.0
+    """)
+    assert lif.method == "exact" and lif.plan.propagators == ()
+    derivative = lif.model.state[0].derivative
+    exc, inh = input_symbol("exc"), input_symbol("inh")
+    assert same(derivative, (-(v - symbol("V_L")) + exc - inh) / tau)
+    ((name, update),) = lif.plan.updates
+    assert update.has(exc) and update.has(inh)
+    # the exact update for a constant input (e = 2, i = 0.5 over one step of 0.1 ms)
+    values = {v: -60.0, tau: 10.0, symbol("V_L"): -70.0, exc: 2.0, inh: 0.5,
+              symbol("dt"): 0.1}
+    steady = -70.0 + 1.5
+    expected = steady + (-60.0 - steady) * np.exp(-0.1 / 10.0)
+    assert abs(float(update.xreplace(values)) - expected) < 1e-12
+    assert lif.info.inputs == ("exc", "inh")
+
+
+def test_input_sums_print_as_written():
+    neuron = eq.Neuron("equations: dv/dt = sum(in_a) - v\n")
+    assert "dv/dt = sum(in_a) - v" in str(neuron)
+    assert r"\operatorname{sum}(\text{in\_a})" in neuron._repr_latex_()
+
+
+@pytest.mark.parametrize("text, position, message", [
+    ("equations: dv/dt = sum() - v\n", (1, 20), "sum() needs a target"),
+    ("equations: dv/dt = sum(1 + x) - v\n", (1, 24), "the argument of sum() must be a target"),
+    ("equations: dv/dt = sum(v) * sum(2*v) - v\n", (1, 33), "must be a target name"),
+    ("equations: dv/dt = sum(dv/dt) - v\n", (1, 24), "must be a target name"),
+    ("equations: dv/dt = sum(a, b) - v\n", (1, 27), "sum() takes one target, not 2"),
+    ("parameters: a = sum(exc)\nequations: dv/dt = -v\n", (1, 17),
+     "sum(exc) cannot appear in a parameter value"),
+    ("equations: dv/dt = -v : init = sum(exc)\n", (1, 32),
+     "sum(exc) cannot appear in the 'init' flag"),
+    ("equations: dv/dt = -v : max = 2*sum(exc)\n", (1, 33),
+     "sum(exc) cannot appear in the 'max' flag"),
+    ("functions: f(x) = x + sum(exc)\nequations: dv/dt = f(v)\n", (1, 23),
+     "sum(exc) cannot appear in a function body"),
+    ("functions: sum(x) = x\nequations: dv/dt = -v\n", (1, 12),
+     "'sum' is the input of a target"),
+    ("equations:\n    sum(exc) = v\n    dv/dt = -v\n", (2, 5), "sum(exc) cannot be assigned"),
+])
+def test_input_sum_mistakes(text, position, message):
+    with pytest.raises(eq.ModelError) as caught:
+        eq.Neuron(text)
+    assert (caught.value.line, caught.value.column) == position, str(caught.value)
+    assert message in caught.value.message
+    assert caught.value.hint
+
+
+def test_sum_is_an_input_not_a_numpy_habit():
+    from eqneuro.lang import habits
+    assert habits.hint("function", "sum") is None
+
+
+# ---- sections of neurons and synapses -------------------------------------------------
+
+@pytest.mark.parametrize("section", ["on_pre: v += w", "psp: w * r_pre", "on_post: w = 0"])
+def test_a_synapse_section_in_a_neuron_is_an_error(section):
+    text = f"neuron A:\n    equations: dv/dt = -v\n    {section}\n"
+    with pytest.raises(eq.ModelError) as caught:
+        eq.Neuron(text)
+    kind = section.split(":")[0]
+    assert (caught.value.line, caught.value.column, caught.value.span.length) == (3, 5, len(kind))
+    assert caught.value.message == f"section '{kind}' belongs to synapses, not to neurons"
+    assert "synapse Name:" in caught.value.hint
+
+
+def test_neuron_finds_neurons_among_synapses():
+    text = "synapse S:\n    on_pre: v += w\nneuron A:\n    equations: dv/dt = -v\n"
+    assert eq.Neuron(text).name == "A"
+    with pytest.raises(eq.ModelError) as caught:
+        eq.Neuron(text, name="S")
+    assert caught.value.message == "'S' is a synapse, not a neuron"
+    assert (caught.value.line, caught.value.column) == (1, 9)
+    assert "eq.Synapse(text, name='S')" in caught.value.hint
+    with pytest.raises(eq.ModelError) as caught:
+        eq.Neuron("synapse S:\n    on_pre: v += w\n")
+    assert caught.value.message == "this model declares no neuron"
+    with pytest.raises(eq.ModelError, match="neuron 'B' cannot extend 'S', which is a synapse"):
+        eq.Neuron(text + "neuron B extends S:\n    method: euler\n", name="B")
+    with pytest.raises(eq.ModelError, match="neuron 'S' is defined twice"):
+        eq.Neuron(text + "neuron S:\n    equations: dv/dt = -v\n", name="A")

@@ -78,7 +78,7 @@ def test_full_model_file_structure():
     kinds = [c.data for c in neurons[0].children[1:]]
     assert kinds == ["parameters", "equations", "functions", "spike", "reset", "refractory",
                      "method"]
-    ops = [str(s.children[1]) for s in parsed.find_data("reset_stmt")]
+    ops = [str(s.children[1]) for s in parsed.find_data("statement")]
     assert ops == ["=", "+=", "*="]
     assert len(list(parsed.find_data("equation"))) == 3
     assert str(next(neurons[1].find_data("extends")).children[0]) == "LIF"
@@ -120,3 +120,71 @@ def test_backslash_continues_a_line():
 def test_empty_text_is_a_model_error(text):
     with pytest.raises(ModelError, match="empty"):
         tree(text)
+
+
+NEURON_AND_SYNAPSES = """
+    neuron COBA:
+        equations:
+            tau * dv/dt = -v + g_exc * (E - v) + sum(gap)
+            tau_e * dg_exc/dt = -g_exc
+    synapse Exc:
+        parameters:
+            w = 0.5
+            tau = 2.0 : shared
+        on_pre:
+            g_exc += w
+            v = v + w * x; y -= 1
+        psp: w * r_pre
+    synapse Strong extends Exc:
+        parameters: w = 2.0
+"""
+
+
+def test_synapses_are_declared_beside_neurons():
+    parsed = tree(NEURON_AND_SYNAPSES)
+    assert [(c.data, str(c.children[0])) for c in parsed.children] == \
+        [("neuron", "COBA"), ("synapse", "Exc"), ("synapse", "Strong")]
+    exc = parsed.children[1]
+    assert [c.data for c in exc.children[1:]] == ["parameters", "on_pre", "psp"]
+    statements = [shape(s) for s in exc.children[2].find_data("statement")]
+    assert statements == [
+        ("statement", "g_exc", "+=", ("name", "w")),
+        ("statement", "v", "=", ("sum", ("name", "v"), "+",
+                                 ("product", ("name", "w"), "*", ("name", "x")))),
+        ("statement", "y", "-=", ("number", "1"))]
+    assert shape(exc.children[3]) == ("psp", ("product", ("name", "w"), "*", ("name", "r_pre")))
+    assert str(next(parsed.children[2].find_data("extends")).children[0]) == "Exc"
+
+
+def test_input_sums_are_calls_in_the_grammar():
+    assert shape(first_expression("sum(exc) - sum(inh)")) == (
+        "sum", ("call", "sum", ("call_args", ("name", "exc"))), "-",
+        ("call", "sum", ("call_args", ("name", "inh"))))
+
+
+def test_plasticity_sections_parse_in_a_synapse():
+    """equations and on_post are refused by the analysis, not by the grammar: the later
+    plasticity version only changes the analysis."""
+    parsed = tree("synapse STDP:\n    equations:\n        tau * dx/dt = -x\n"
+                  "    on_pre: g_exc += w; x += 1\n    on_post: w = clip(w + x, 0, 1)\n")
+    (synapse,) = parsed.children
+    assert [c.data for c in synapse.children[1:]] == ["equations", "on_pre", "on_post"]
+    assert len(list(synapse.find_data("statement"))) == 3
+
+
+@pytest.mark.parametrize("text, position, message", [
+    ("on_pre: g_exc\n", (1, 14), "a statement is written 'name = value' or 'name += value'"),
+    ("synapse S:\n    on_pre:\n        g_exc\n", (3, 14), "a statement is written"),
+    ("psp: w r_pre\n", (1, 8), "two values without an operator between them"),
+    ("synapse S:\n    psp: w *\n", (2, 13), "an operator is missing its right-hand operand"),
+    ("synapse S:\n    on_pre:\n    psp: w\n", (2, 5), "section 'on_pre' is empty"),
+    ("synapse S:\npsp: w\n", (2, 1), "the sections of synapse 'S' must be indented"),
+    ("synapse S:\n", (1, 1), "synapse 'S' has no sections"),
+    ("pre_spike: g_exc += w\n", (1, 1), "unknown section 'pre_spike'"),
+    ("psp: w * pre.r\n", (1, 10), "ANNarchy's 'pre.x' and 'post.x' are written x_pre"),
+])
+def test_synapse_syntax_errors(text, position, message):
+    with pytest.raises(ModelError) as caught:
+        tree(text)
+    assert (caught.value.line, caught.value.column) == position, str(caught.value)
+    assert message in str(caught.value)

@@ -88,3 +88,50 @@ def test_a_call_without_arguments_has_no_stand_in_argument():
     (call,) = [a for a in value.args if isinstance(a, sympy.core.function.AppliedUndef)]
     assert call.func.__name__ == "f" and call.args == ()
     assert not value.has(sympy.Integer(0))
+
+
+def test_declarations_have_a_kind_and_the_file_lists_neurons_and_synapses():
+    model = parse_text("neuron A:\n    equations: dv/dt = -v\nsynapse S:\n    on_pre: v += w\n"
+                       "synapse T extends S:\n    psp: w * r_pre\n")
+    assert [(d.kind, d.name) for d in model.declarations] == \
+        [("neuron", "A"), ("synapse", "S"), ("synapse", "T")]
+    assert [d.name for d in model.neurons] == ["A"]
+    assert [d.name for d in model.synapses] == ["S", "T"]
+    assert model.synapses[1].base == ast.NameUse("S", Span(5, 19, 1))
+    (body,) = parse_text("on_pre: v += w\n").declarations
+    assert body.kind is None and parse_text("on_pre: v += w\n").neurons == (body,)
+
+
+def test_on_pre_statements_and_psp():
+    (synapse,) = parse_text("on_pre:\n    g_exc += w; v = 2*x\npsp: w * r_pre\n").synapses
+    on_pre, psp = synapse.sections
+    assert on_pre.kind == "on_pre" and psp.kind == "psp"
+    assert on_pre.items == (
+        ast.Statement("g_exc", "+=", ast.Expr(symbol("w"), Span(2, 14, 1),
+                                              names=(ast.NameUse("w", Span(2, 14, 1)),)),
+                      Span(2, 5, 5)),
+        ast.Statement("v", "=", ast.Expr(2 * symbol("x"), Span(2, 21, 3),
+                                         names=(ast.NameUse("x", Span(2, 23, 1)),)),
+                      Span(2, 17, 1)))
+    assert psp.items[0].value == symbol("w") * symbol("r_pre")
+
+
+def test_an_input_sum_is_a_symbol_no_name_can_spell():
+    from eqneuro.functions import input_name, input_symbol, input_target
+    (neuron,) = parse_text("equations: tau*dv/dt = -v + sum(exc) - 2*sum( inh )\n").neurons
+    rhs = neuron.sections[0].items[0].rhs
+    assert rhs.value == -v + input_symbol("exc") - 2 * input_symbol("inh")
+    assert rhs.inputs == (ast.NameUse("exc", Span(1, 29, 8)), ast.NameUse("inh", Span(1, 42, 10)))
+    assert [u.name for u in rhs.names] == ["v"]          # the targets are not variables
+    assert input_symbol("exc") == sympy.Symbol("sum(exc)", real=True)
+    assert (input_name("exc"), input_target("sum(exc)"), input_target(input_symbol("a_1"))) \
+        == ("sum(exc)", "exc", "a_1")
+    assert input_target(v) is None and input_target("sum(1+x)") is None
+    assert input_target("summary") is None and input_target(None) is None
+
+
+def test_input_sums_stay_symbols_when_sympy_does_not_evaluate():
+    from eqneuro.functions import input_symbol
+    with sympy.evaluate(False):
+        (neuron,) = parse_text("equations: dv/dt = sum(exc) + 0\n").neurons
+    assert neuron.sections[0].items[0].rhs.value.has(input_symbol("exc"))

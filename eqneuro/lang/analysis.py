@@ -11,6 +11,7 @@ from . import syntax as ast
 from ..errors import Source, Span, did_you_mean
 from ..functions import derivative_symbol, symbol
 from .model import Assignment, NeuronModel, ParameterSpec, ResetAssignment, StateVariable
+from .parameters import checked_parameters, constant_value, parameter_values, real_and_finite
 from .tables import METHOD_NAMES, TIME_NAMES
 from .variants import check_variants, find_neuron, merged_sections  # noqa: F401 (re-exported)
 
@@ -20,11 +21,23 @@ def analyse_file(model_file: ast.ModelFile) -> tuple[NeuronModel, ...]:
     return tuple(analyse_neuron(model_file, decl) for decl in model_file.neurons)
 
 
-def analyse_neuron(model_file: ast.ModelFile, decl: ast.NeuronDecl,
+def analyse_neuron(model_file: ast.ModelFile, decl: ast.Declaration,
                    default_name: str = "Neuron") -> NeuronModel:
     source = model_file.source
-    sections = merged_sections(source, model_file, decl, ())
+    sections = merged_sections(source, model_file, decl, (), "neuron")
     return _Analysis(source, sections).run(decl.name or default_name)
+
+
+def _inputs(sections: dict[str, tuple]) -> tuple[str, ...]:
+    """The targets of every sum(T) of the merged sections, in the order of first use."""
+    exprs = []
+    for item in sections.get("equations", ()):
+        exprs += [item.lhs, item.rhs]
+    exprs += [s.value for s in sections.get("reset", ())]
+    exprs += list(sections.get("spike", ())) + list(sections.get("refractory", ()))
+    uses = sorted((use for expr in exprs for use in expr.inputs),
+                  key=lambda use: (use.span.line, use.span.column))
+    return tuple(dict.fromkeys(use.name for use in uses))
 
 
 # ---- one neuron -----------------------------------------------------------------------
@@ -65,80 +78,24 @@ class _Analysis:
                       for s in state)
         self.check_inits(state)
         return NeuronModel(name, tuple(ParameterSpec(p.name, v, s) for p, v, s in values),
-                           state, ordered, spike, reset, refractory, method)
+                           state, ordered, spike, reset, refractory, method,
+                           _inputs(self.sections))
 
     def real_and_finite(self, value, span, where: str) -> None:
-        """Real constants only, and every constant part (of numbers and parameters) finite
-        with the parameters' values: `1e308*10`, `big*big`, `v/z` with z = 0."""
-        checks.is_real(self.source, value, span, where)
-        parameters = set(self.values)
-        pending = [value]
-        while pending:
-            node = pending.pop()
-            if not isinstance(node, sympy.Expr) or node.is_Symbol:
-                pending += [a for a in getattr(node, "args", ()) if isinstance(a, sympy.Basic)]
-                continue
-            number = self.constant(node) if node.free_symbols <= parameters else None
-            if number is None:
-                pending += node.args
-            elif not math.isfinite(number):
-                checks.fail(self.source, span, f"{where} has a constant part that is "
-                            f"{number} with the parameters' values: {sympy.sstr(node)}",
-                            "numbers are double precision (at most about 1.8e308); "
-                            "check the parameter values and divisions")
+        real_and_finite(self.source, value, span, where, self.values)
 
     def constant(self, value) -> float | None:
-        """The value of an expression of parameters (with their defaults), else None."""
-        number = value.xreplace(self.values)
-        if not number.is_number:
-            return None
-        try:
-            return float(number)
-        except OverflowError:
-            return math.inf
-        except (TypeError, ValueError):
-            return math.nan
+        return constant_value(value, self.values)
 
     def _items(self, kind: str) -> tuple:
         return self.sections.get(kind, ())
 
     # parameters
     def parameters(self) -> tuple[ast.Parameter, ...]:
-        params = self._items("parameters")
-        checks.no_duplicate_names(self.source, ((p.name, p.span) for p in params), "parameter")
-        for index, param in enumerate(params):
-            checks.not_reserved(self.source, param.name, param.span)
-            checks.no_duplicate_flags(self.source, param.flags)
-            checks.known_flags(self.source, param.flags, (), checks.PARAMETER_FLAGS,
-                               "a parameter")
-            checks.no_derivatives(self.source, param.value, "a parameter value")
-            checks.is_number(self.source, param.value, "a parameter value")
-            earlier = [p.name for p in params[:index]]
-            later = {p.name for p in params[index + 1:]}
-            for use in param.value.names:
-                if use.name in later:
-                    checks.fail(self.source, use.span,
-                                f"parameter '{use.name}' is used before it is defined",
-                                "define it on an earlier line")
-            checks.calls_known(self.source, param.value, {}, earlier)
-            checks.names_known(self.source, param.value, earlier, "a parameter value")
-        return params
+        return checked_parameters(self.source, self._items("parameters"))
 
     def _parameter_values(self, params):
-        values: dict[sympy.Symbol, float] = {}
-        out = []
-        for param in params:
-            value = param.value.value.xreplace(values)
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                number = math.nan
-            if not math.isfinite(number):
-                checks.fail(self.source, param.value.span,
-                            f"the value of parameter '{param.name}' is not a finite number")
-            values[symbol(param.name)] = sympy.Float(number)
-            out.append((param, number, any(f.name == "shared" for f in param.flags)))
-        return out
+        return parameter_values(self.source, params)
 
     # functions
     def functions(self, parameters) -> dict[str, ast.FunctionDef]:
@@ -153,6 +110,7 @@ class _Analysis:
             for arg in definition.args:
                 checks.not_reserved(self.source, arg.name, arg.span)
             checks.no_derivatives(self.source, definition.body, "a function")
+            checks.no_inputs(self.source, definition.body, "a function body")
             checks.is_number(self.source, definition.body, "a function's value")
             scope = [a.name for a in definition.args] + param_names + list(TIME_NAMES)
             checks.calls_known(self.source, definition.body, known, scope)
@@ -214,6 +172,10 @@ class _Analysis:
         return sympy.together(-rest / coefficient) if coefficient != 1 else -rest
 
     def assignment(self, equation: ast.Equation, param_names) -> ast.Equation:
+        if equation.lhs.inputs and equation.lhs.value.is_Symbol:
+            checks.fail(self.source, equation.lhs.span,
+                        f"{equation.lhs.value.name} cannot be assigned: it is the input that "
+                        "projections deliver", "write 'name = expression' with a new name")
         if not isinstance(equation.lhs.value, sympy.Symbol):
             checks.fail(self.source, equation.lhs.span,
                         "this equation has no derivative, so its left side must be a single "
@@ -247,6 +209,7 @@ class _Analysis:
             if flag.value is None:
                 continue
             checks.no_derivatives(self.source, flag.value, f"the '{flag.name}' flag")
+            checks.no_inputs(self.source, flag.value, f"the '{flag.name}' flag")
             checks.is_number(self.source, flag.value, f"the '{flag.name}' flag")
             allowed = self.flag_scope + ([] if flag.name == "init" else ["t"])
             derived = [u for u in flag.value.names if u.name in every and u.name not in allowed]

@@ -9,8 +9,8 @@ from sympy.core.function import AppliedUndef
 from . import habits
 from . import syntax as ast
 from ..errors import ModelError, Source, Span, did_you_mean
-from .tables import TIME_MEANINGS, TIME_NAMES
-from ..functions import BUILTINS
+from .tables import BY_NAME, TIME_MEANINGS, TIME_NAMES, sections_of
+from ..functions import BUILTINS, INPUT_FUNCTION, input_name
 
 PARAMETER_FLAGS = ("shared",)
 EQUATION_VALUE_FLAGS = ("init", "min", "max")
@@ -21,15 +21,55 @@ def fail(source: Source, span: Span | None, message: str, hint: str | None = Non
     raise ModelError(message, source, span, hint)
 
 
-def no_duplicate_sections(source: Source, neuron: ast.NeuronDecl) -> None:
+def no_duplicate_sections(source: Source, decl: ast.Declaration) -> None:
     """`spike: v > 1` twice in one neuron."""
     seen: dict[str, ast.Section] = {}
-    for section in neuron.sections:
+    for section in decl.sections:
         if section.kind in seen:
             first = seen[section.kind].span.line
-            fail(source, section.span, f"section '{section.kind}' appears twice in this neuron",
-                 f"merge it with the one on line {first}")
+            fail(source, section.span, f"section '{section.kind}' appears twice in this "
+                 f"{decl.kind or 'model'}", f"merge it with the one on line {first}")
         seen[section.kind] = section
+
+
+# Why a neuron's section has no place in a synapse, where more can be said than the list.
+_NOT_IN_SYNAPSE = {
+    "spike": "on_pre runs when the pre neuron spikes (by its own spike condition)",
+    "reset": "a synapse changes the post neuron in 'on_pre:', e.g. 'on_pre: g_exc += w'",
+}
+
+
+def sections_belong(source: Source, decl: ast.Declaration, owner: str) -> None:
+    """`psp:` in a neuron, `spike:` in a synapse; a synapse's `equations:` and `on_post:`
+    parse but come with plasticity."""
+    for section in decl.sections:
+        kind = BY_NAME[section.kind]
+        if owner in kind.owners:
+            continue
+        span = Span(section.span.line, section.span.column, len(section.kind))
+        if owner in kind.reserved:
+            fail(source, span, f"a synapse's '{section.kind}' section comes with plasticity, "
+                 "which eqneuro does not have yet",
+                 "a synapse has the sections " + ", ".join(sections_of("synapse"))
+                 + " for now")
+        if owner == "neuron":
+            fail(source, span, f"section '{section.kind}' belongs to synapses, not to neurons",
+                 "declare it under 'synapse Name:' (eq.Synapse); a neuron reads its inputs "
+                 "as sum(T) or as a variable g_T that its synapses change")
+        fail(source, span, f"section '{section.kind}' belongs to neurons, not to synapses",
+             _NOT_IN_SYNAPSE.get(section.kind, "a synapse has the sections "
+                                 + ", ".join(sections_of("synapse"))))
+
+
+def no_inputs(source: Source, expr: ast.Expr, where: str) -> None:
+    """`tau = sum(exc)` or `: init = sum(exc)`: an input exists only while the network runs,
+    and a function body cannot read one."""
+    if expr.inputs:
+        use = expr.inputs[0]
+        fail(source, use.span, f"{input_name(use.name)} cannot appear in {where}",
+             "sum(T) may appear in equations, the spike condition, the reset and the "
+             "refractory period" + (" (pass it to the function as an argument)"
+                                    if "function" in where else ""))
 
 
 def no_duplicate_names(source: Source, named: Iterable[tuple[str, Span]], what: str) -> None:
@@ -123,6 +163,9 @@ def not_builtin_function(source: Source, definition: ast.FunctionDef) -> None:
     if definition.name in BUILTINS:
         fail(source, definition.span, f"'{definition.name}' is a built-in function and "
              "cannot be redefined", "give your function another name")
+    if definition.name == INPUT_FUNCTION:
+        fail(source, definition.span, f"'{INPUT_FUNCTION}' is the input of a target, "
+             "sum(T), and cannot be redefined", "give your function another name")
 
 
 def is_condition(source: Source, expr: ast.Expr, where: str) -> None:

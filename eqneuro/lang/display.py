@@ -10,8 +10,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from . import syntax as ast
-from ..functions import derivative_symbol
-from .model import NeuronModel
+from ..functions import derivative_symbol, input_target
+from .model import NeuronModel, SynapseModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +140,15 @@ class _TextPrinter(StrPrinter):
 
 
 class _Latex(LatexPrinter):
-    """SymPy's LaTeX printer; a written conditional raised to a power keeps its exponent."""
+    """SymPy's LaTeX printer; a written conditional raised to a power keeps its exponent,
+    and sum(T) is shown as written."""
+
+    def _print_Symbol(self, expr, style="plain"):
+        target = input_target(expr)
+        if target is None:
+            return super()._print_Symbol(expr, style)
+        escaped = target.replace("_", "\\_")
+        return rf"\operatorname{{sum}}(\text{{{escaped}}})"
 
     def _print_Piecewise(self, expr, exp=None):
         tex = super()._print_Piecewise(expr)
@@ -195,6 +203,56 @@ def _reset_text(reset, written: Written) -> str:
         if target == reset.target:
             return f"{target} {operator} {_expr(value)}"
     return f"{reset.target} = {_expr(reset.value)}"
+
+
+def _written_increment(statement) -> sympy.Basic:
+    """The right side as written of `target op value`, from the stored new value."""
+    current = sympy.Symbol(statement.target, real=True)
+    new = statement.value
+    return {"=": new, "+=": new - current, "-=": current - new, "*=": new / current,
+            "/=": current / new}[statement.operator]
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenSynapse:
+    """A synapse's expressions as written (unevaluated SymPy)."""
+
+    on_pre: tuple[tuple[str, str, sympy.Basic], ...] = ()      # target, operator, value
+    psp: sympy.Basic | None = None
+
+
+def synapse_text(model: SynapseModel, written: WrittenSynapse | None = None) -> str:
+    written = written or WrittenSynapse()
+    lines = [f"synapse {model.name}", "  parameters:"]
+    for p in model.parameters:
+        lines.append(f"    {p.name} = {_fmt(p.value)}" + ("  (shared)" if p.shared else ""))
+    if model.on_pre:
+        shown = {target: (operator, value) for target, operator, value in written.on_pre}
+        lines.append("  on_pre: " + "; ".join(
+            f"{s.target} {s.operator} "
+            f"{_expr(shown[s.target][1] if s.target in shown else _written_increment(s))}"
+            for s in model.on_pre))
+    if model.psp is not None:
+        lines.append(f"  psp: {_expr(written.psp if written.psp is not None else model.psp)}")
+    return "\n".join(lines)
+
+
+def written_synapse(source, selected: str | None) -> WrittenSynapse:
+    """The written forms of the synapse `selected` in `source` (already checked)."""
+    from .transform import to_ast
+    from .variants import find_declaration, merged_sections
+    from ..errors import ModelError
+    try:
+        with sympy.evaluate(False):
+            tree = to_ast(source)
+            decl = find_declaration(tree, selected, "synapse")
+            sections = merged_sections(source, tree, decl, (), "synapse")
+            psp = sections.get("psp", (None,))[0]
+            return WrittenSynapse(tuple((s.target, s.operator, s.value.value)
+                                        for s in sections.get("on_pre", ())),
+                                  psp.value if psp is not None else None)
+    except (ModelError, TypeError, ValueError, AttributeError, RecursionError):
+        return WrittenSynapse()
 
 
 def model_latex(model: NeuronModel, method: str | None = None,

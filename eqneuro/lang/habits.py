@@ -54,6 +54,11 @@ HABITS: tuple[Habit, ...] = (
     Habit("section", ("model", "eqs", "equation", "ode", "odes"),
           "equations go in the 'equations:' section"),
     Habit("section", ("parameter", "params"), "parameters go in the 'parameters:' section"),
+    Habit("section", ("pre_spike",), "ANNarchy's 'pre_spike:' is eqneuro's 'on_pre:'"),
+    Habit("section", ("post_spike",), "ANNarchy's 'post_spike:' is eqneuro's 'on_post:', "
+          "which comes with plasticity"),
+    Habit("name", ("g_target",), "ANNarchy's g_target is written with the target's name in "
+          "eqneuro: 'g_exc += w' for the projections with target 'exc'"),
     Habit("function", ("rand", "randn", "Normal", "Uniform", "LogNormal", "Exponential",
                        "Gamma", "Binomial", "poisson", "normal", "uniform"), _RANDOM),
     Habit("function", ("int", "round", "trunc"), "eqneuro has one number type (double): "
@@ -66,6 +71,9 @@ HABITS: tuple[Habit, ...] = (
           "write the flag ': unless_refractory' after the equation, e.g. "
           "'dv/dt = -v/tau : unless_refractory'",
           "Brian2's '(unless refractory)' is the flag ': unless_refractory' in eqneuro"),
+    Habit("text", (r"\b(?:pre|post)\.[A-Za-z_]",), "write r_pre for ANNarchy's pre.r, and "
+          "v_post for post.v", "ANNarchy's 'pre.x' and 'post.x' are written x_pre and x_post "
+          "in eqneuro"),
     Habit("text", (r":\s*1\s*(#.*)?$",), "numbers carry no units in eqneuro: remove ': 1'",
           "Brian2's dimensionless unit ': 1' is not needed in eqneuro"),
 )
@@ -79,11 +87,12 @@ def hint(kind: str, name: str) -> str | None:
     return None
 
 
-def on_line(line: str) -> tuple[int, str, str] | None:
-    """(1-based column, message, hint) of a written habit on a line with a syntax error."""
+def on_line(line: str, column: int | None = None) -> tuple[int, str, str] | None:
+    """(1-based column, message, hint) of a written habit on a line with a syntax error;
+    with `column`, only a habit written over that column."""
     for habit in HABITS:
         if habit.kind == "text":
-            found = re.search(habit.written[0], line)
-            if found:
-                return found.start() + 1, habit.message, habit.hint
+            for found in re.finditer(habit.written[0], line):
+                if column is None or found.start() < column <= found.end():
+                    return found.start() + 1, habit.message, habit.hint
     return None

@@ -48,6 +48,9 @@ class NeuronModel:
     reset: tuple[ResetAssignment, ...] = ()
     refractory: sympy.Expr | None = None
     method: str | None = None                # as requested; None = automatic
+    # The targets T of sum(T), in order of first use. Each is the symbol
+    # functions.input_symbol(T): constant over a step, like a per-neuron parameter.
+    inputs: tuple[str, ...] = ()
 
     @property
     def state_names(self) -> tuple[str, ...]:
@@ -69,3 +72,22 @@ class NeuronModel:
 
     def inlined_derivatives(self) -> dict[str, sympy.Expr]:
         return {s.name: self.inline_assignments(s.derivative) for s in self.state}
+
+
+@dataclass(frozen=True, slots=True)
+class SynapseModel:
+    """A checked synapse. Names are as written (`g_exc`, `v_post`, `r_pre`, `w`): which side
+    each one means is decided when a projection binds the synapse to its neurons
+    (lang/binding.py)."""
+
+    name: str
+    parameters: tuple[ParameterSpec, ...]            # always holds the weight w
+    on_pre: tuple[ResetAssignment, ...] = ()         # new values (g += w is stored as g + w)
+    psp: sympy.Expr | None = None                    # continuous transmission into sum(T)
+    # Plasticity (a later version): per-synapse state and on_post; empty until then.
+    state: tuple[StateVariable, ...] = ()
+    on_post: tuple[ResetAssignment, ...] = ()
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parameters)

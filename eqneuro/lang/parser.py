@@ -12,7 +12,7 @@ from lark.exceptions import UnexpectedEOF
 from lark.indenter import DedentError, Indenter
 
 from . import habits
-from .tables import BY_NAME, SECTION_NAMES
+from .tables import BY_NAME, DECLARATIONS, SECTION_NAMES
 from ..errors import ModelError, Source, Span, did_you_mean
 from ..resources import resource_dir
 
@@ -154,7 +154,7 @@ def _check_parentheses(source: Source) -> None:
 def _syntax_error(source: Source, error: UnexpectedInput) -> ModelError:
     line, column = max(error.line, 1), max(error.column, 1)
     if isinstance(error, UnexpectedCharacters):
-        return _unexpected_character(source, line, column)
+        return _habit(source, line, column) or _unexpected_character(source, line, column)
     token = getattr(error, "token", None)
     expected = set(getattr(error, "expected", ()) or ())
     at_end = isinstance(error, UnexpectedEOF) or (token is not None and token.type == "$END")
@@ -221,9 +221,11 @@ LOOKALIKES = {
     "\uff1b": ";", "\uff0c": ",", "\u2236": ":",
 }
 
-_HEADER = re.compile(r"^\s*(?:neuron\s+(?P<neuron>[A-Za-z_]\w*)(?:\s+extends\s+[A-Za-z_]\w*)?"
+_HEADER = re.compile(r"^\s*(?:(?P<kind>" + "|".join(DECLARATIONS) + r")\s+"
+                     r"(?P<neuron>[A-Za-z_]\w*)(?:\s+extends\s+[A-Za-z_]\w*)?"
                      r"|(?P<section>" + "|".join(SECTION_NAMES) + r"))\s*:\s*(?:#.*)?$")
-_STARTS_SECTION = re.compile(r"^\s*(?:neuron\s+[A-Za-z_]\w*[^:]*|" + "|".join(SECTION_NAMES) + r")\s*:")
+_STARTS_SECTION = re.compile(r"^\s*(?:(?:" + "|".join(DECLARATIONS) + r")\s+[A-Za-z_]\w*[^:]*|"
+                             + "|".join(SECTION_NAMES) + r")\s*:")
 _ONE_LINE = {s.name: s.example for s in BY_NAME.values() if s.one_line}
 
 
@@ -264,10 +266,10 @@ def _empty_section(source: Source, line: int, column: int, at_end: bool) -> Mode
                                           or _indent(text) > _indent(header_text))):
         return None
     starts = _STARTS_SECTION.match(text)
-    if at_end or starts and (header["section"] or text.lstrip().startswith("neuron")):
+    if at_end or starts and (header["section"] or text.lstrip().startswith(DECLARATIONS)):
         return _empty(source, header_line, header)
     what = f"the lines of section '{header['section']}'" if header["section"] else \
-        f"the sections of neuron '{header['neuron']}'"
+        f"the sections of {header['kind']} '{header['neuron']}'"
     return ModelError(f"{what} must be indented under its header", source,
                       Span(line, column), f"indent them under '{header_text.strip()}'")
 
@@ -276,8 +278,8 @@ def _empty(source: Source, line: int, header) -> ModelError:
     text = source.line_text(line)
     start = _indent(text) + 1
     if header["neuron"]:
-        return ModelError(f"neuron '{header['neuron']}' has no sections", source,
-                          Span(line, start, len("neuron")),
+        return ModelError(f"{header['kind']} '{header['neuron']}' has no sections", source,
+                          Span(line, start, len(header["kind"])),
                           f"indent its sections under '{text.strip()}'")
     kind = header["section"]
     return ModelError(f"section '{kind}' is empty", source, Span(line, start, len(kind)),
@@ -285,9 +287,10 @@ def _empty(source: Source, line: int, header) -> ModelError:
                       f"indent its lines under '{kind}:', or remove it")
 
 
-def _habit(source: Source, line: int) -> ModelError | None:
-    """A Brian2 spelling such as `(unless refractory)` on the line of a syntax error."""
-    found = habits.on_line(source.line_text(line))
+def _habit(source: Source, line: int, column: int | None = None) -> ModelError | None:
+    """A Brian2 or ANNarchy spelling such as `(unless refractory)` on the line of a syntax
+    error (with `column`: written over the unexpected character)."""
+    found = habits.on_line(source.line_text(line), column)
     if found is None:
         return None
     column, message, hint = found
@@ -324,7 +327,8 @@ _EXAMPLES = {
         "equations:\n    dv/dt = 2 v\n", "spike: v 2\n", "equations:\n    x = a b\n",
         "equations:\n    dv/dt = (a) b\n", "equations: dv/dt = 2 v\n", "parameters: a = 2 b\n",
         "equations:\n    dv/dt = v 2\n", "equations: dv/dt = v 2\n",
-        "equations:\n    dv/dt = 2*v 3\n", "equations: dv/dt = 2*v 3\n",
+        "equations:\n    dv/dt = 2*v 3\n", "equations: dv/dt = 2*v 3\n", "psp: w r_pre\n",
+        "psp: w*r 2\n",
     ],
     "a section header needs ':' after its name": [
         "parameters\n    a = 1\n", "equations\n    dv/dt = 1\n",
@@ -338,13 +342,13 @@ _EXAMPLES = {
         "equations:\n    dv/dt = v /\n", "equations: dv/dt = v /\n", "equations: dv/dt = v %\n",
         "equations:\n    dv/dt = v %\n", "equations:\n    dv/dt = v ^\n",
         "equations: dv/dt = v ^\n", "parameters: a = 1 /\n", "spike: v > 1 or\n",
-        "spike: v > 1 and\n", "spike: not\n",
+        "spike: v > 1 and\n", "spike: not\n", "psp: w *\n", "psp: w +\n",
     ],
     "a parameter is written 'name = value'": [
         "parameters:\n    a 1\n", "parameters:\n    a\n",
     ],
-    "a reset statement is written 'name = value' or 'name += value'": [
-        "reset: v\n", "reset: 1 = v\n", "reset: v 1\n",
+    "a statement is written 'name = value' or 'name += value'": [
+        "reset: v\n", "reset: 1 = v\n", "reset: v 1\n", "on_pre: g\n", "on_pre: 1 = v\n",
     ],
     "an equation needs '=' between its two sides": [
         "equations:\n    dv/dt\n", "equations:\n    v + 1\n",
@@ -354,12 +358,12 @@ _EXAMPLES = {
 
 @functools.cache
 def _compiled_examples():
-    """Each example at top level, inside `neuron X:` and inside a variant, as a first or a
+    """Each example at top level, inside `neuron X:`, `synapse X:` and a variant, as a first or a
     later section: Lark compares the parser's stack depth too."""
     def contexts(example: str):
         texts = [example, "method: euler\n" + example]
         return texts + [head + textwrap.indent(text, "    ") for text in texts
-                        for head in ("neuron X:\n", "neuron X extends Y:\n")]
+                        for head in ("neuron X:\n", "neuron X extends Y:\n", "synapse X:\n")]
     return {label: [c for example in examples for c in contexts(example)]
             for label, examples in _EXAMPLES.items()}
 

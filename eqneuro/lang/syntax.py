@@ -57,6 +57,7 @@ class Expr:
     calls: tuple[CallUse, ...] = ()
     derivatives: tuple[NameUse, ...] = ()   # the X of each dX/dt
     operations: tuple[Operation, ...] = ()
+    inputs: tuple[NameUse, ...] = ()        # each sum(T): the target T, the span of the call
 
     def is_condition(self) -> bool:
         return is_condition(self.value)
@@ -94,7 +95,9 @@ class FunctionDef:
 
 
 @dataclass(frozen=True, slots=True)
-class ResetStatement:
+class Statement:
+    """`target op value` of a reset, on_pre or on_post; `span` is the target's."""
+
     target: str
     operator: str          # one of = += -= *= /=
     value: Expr
@@ -109,7 +112,8 @@ class MethodName:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One section as written; `kind` is parameters/equations/functions/spike/reset/refractory/method."""
+    """One section as written; `kind` is its keyword (parameters, equations, on_pre, ...:
+    lang/tables.py SECTIONS); `span` is the keyword's position."""
 
     kind: str
     items: tuple
@@ -117,14 +121,32 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class NeuronDecl:
+class Declaration:
+    """`neuron Name:` or `synapse Name:` with its sections; `kind` is None for sections
+    written without a header (a Neuron or a Synapse, as the reader asks)."""
+
+    kind: str | None
     name: str | None
     base: NameUse | None      # `neuron RS extends Izhikevich:`
     sections: tuple[Section, ...]
     span: Span
 
+    @property
+    def what(self) -> str:
+        return self.kind or "model"
+
 
 @dataclass(frozen=True, slots=True)
 class ModelFile:
-    neurons: tuple[NeuronDecl, ...]
+    declarations: tuple[Declaration, ...]
     source: Source
+
+    @property
+    def neurons(self) -> tuple[Declaration, ...]:
+        """The neurons, or the one model written without a header."""
+        return tuple(d for d in self.declarations if d.kind in ("neuron", None))
+
+    @property
+    def synapses(self) -> tuple[Declaration, ...]:
+        """The synapses, or the one model written without a header."""
+        return tuple(d for d in self.declarations if d.kind in ("synapse", None))

@@ -12,7 +12,7 @@ from lark.exceptions import VisitError
 
 from . import syntax as ast
 from ..errors import ModelError, Source, Span, did_you_mean
-from ..functions import BUILTINS, derivative_symbol, symbol
+from ..functions import BUILTINS, INPUT_FUNCTION, derivative_symbol, input_symbol, symbol
 from .parser import normalise, parse
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
@@ -39,7 +39,8 @@ def _join(value, meta, *parts: ast.Expr, operations: tuple[ast.Operation, ...] =
                     tuple(chain.from_iterable(p.names for p in parts)),
                     tuple(chain.from_iterable(p.calls for p in parts)),
                     tuple(chain.from_iterable(p.derivatives for p in parts)),
-                    tuple(chain.from_iterable(p.operations for p in parts)) + operations)
+                    tuple(chain.from_iterable(p.operations for p in parts)) + operations,
+                    tuple(chain.from_iterable(p.inputs for p in parts)))
 
 
 def _numbers(op: str, parts) -> None:
@@ -108,6 +109,24 @@ def _constant_power(a: ast.Expr, b: ast.Expr, meta) -> sympy.Expr:
         raise TransformFailure("this power of two numbers is not a finite real number",
                                span_of(meta))
     return sympy.Float(value)
+
+
+def _input_sum(meta, span: Span, args) -> ast.Expr:
+    """`sum(exc)`: the weighted input of target `exc`, a symbol no user name can spell."""
+    if not args:
+        raise TransformFailure("sum() needs a target: the name that projections deliver to",
+                               span, "write e.g. sum(exc) for the input of the projections "
+                               "with target 'exc'")
+    if len(args) > 1:
+        raise TransformFailure(f"sum() takes one target, not {len(args)}", args[1].span,
+                               "add the inputs of two targets: sum(exc) + sum(inh)")
+    (arg,) = args
+    if not (len(arg.names) == 1 and arg.span == arg.names[0].span):     # a name as written
+        raise TransformFailure("the argument of sum() must be a target name, e.g. sum(exc)",
+                               arg.span, "sum(T) is the weighted input of the projections "
+                               "with target T; to add values, write a + b")
+    target, where = arg.names[0].name, span_of(meta)
+    return ast.Expr(input_symbol(target), where, inputs=(ast.NameUse(target, where),))
 
 
 @v_args(inline=True, meta=True)
@@ -221,6 +240,8 @@ class ToAST(Transformer_NonRecursive):
 
     def call(self, meta, token, args=()):
         name, span = str(token), span_of(token)
+        if name == INPUT_FUNCTION:
+            return _input_sum(meta, span, args)
         condition = next((a.span for a in args if a.is_condition()), None)
         use = ast.CallUse(name, len(args), span, condition)
         builtin = BUILTINS.get(name)
@@ -260,13 +281,13 @@ class ToAST(Transformer_NonRecursive):
         args, body = (rest[0], rest[1]) if len(rest) == 2 else ((), rest[0])
         return ast.FunctionDef(str(token), args, body, span_of(token))
 
-    def reset_stmt(self, meta, token, op, value):
-        return ast.ResetStatement(str(token), str(op), value, span_of(token))
+    def statement(self, meta, token, op, value):
+        return ast.Statement(str(token), str(op), value, span_of(token))
 
     def _line(self, meta, *items):
         return tuple(items)
 
-    param_line = equation_line = function_line = reset_line = _line
+    param_line = equation_line = function_line = statement_line = _line
 
     def _block(kind):
         def build(self, meta, *lines):
@@ -278,12 +299,17 @@ class ToAST(Transformer_NonRecursive):
     equations = _block("equations")
     functions = _block("functions")
     reset = _block("reset")
+    on_pre = _block("on_pre")
+    on_post = _block("on_post")
 
-    def spike(self, meta, condition):
-        return ast.Section("spike", (condition,), span_of(meta))
+    def _one_item(kind):
+        def build(self, meta, item):
+            return ast.Section(kind, (item,), span_of(meta))
+        return build
 
-    def refractory(self, meta, value):
-        return ast.Section("refractory", (value,), span_of(meta))
+    spike = _one_item("spike")
+    refractory = _one_item("refractory")
+    psp = _one_item("psp")
 
     def method(self, meta, token):
         return ast.Section("method", (ast.MethodName(str(token), span_of(token)),),
@@ -292,23 +318,28 @@ class ToAST(Transformer_NonRecursive):
     def extends(self, meta, token):
         return ast.NameUse(str(token), span_of(token))
 
-    def neuron(self, meta, token, *rest):
-        base = rest[0] if rest and isinstance(rest[0], ast.NameUse) else None
-        sections = tuple(r for r in rest if isinstance(r, ast.Section))
-        return ast.NeuronDecl(str(token), base, sections, span_of(token))
+    def _declaration(kind):
+        def build(self, meta, token, *rest):
+            base = rest[0] if rest and isinstance(rest[0], ast.NameUse) else None
+            sections = tuple(r for r in rest if isinstance(r, ast.Section))
+            return ast.Declaration(kind, str(token), base, sections, span_of(token))
+        return build
+
+    neuron = _declaration("neuron")
+    synapse = _declaration("synapse")
 
     def body(self, meta, *sections):
-        return ast.NeuronDecl(None, None, tuple(sections), span_of(meta))
+        return ast.Declaration(None, None, None, tuple(sections), span_of(meta))
 
-    def start(self, meta, *neurons):
-        return tuple(neurons)
+    def start(self, meta, *declarations):
+        return tuple(declarations)
 
 
 def to_ast(source: Source) -> ast.ModelFile:
     """Parse and transform a Source; every failure is a ModelError."""
     tree = parse(source)
     try:
-        neurons = ToAST(visit_tokens=False).transform(tree)
+        declarations = ToAST(visit_tokens=False).transform(tree)
     except VisitError as error:
         failure = error.orig_exc
         if isinstance(failure, TransformFailure):
@@ -318,7 +349,7 @@ def to_ast(source: Source) -> ast.ModelFile:
             raise ModelError("this expression is nested too deeply", source, span,
                              "name a part of it as a derived variable (r1 = ...)") from None
         raise ModelError(f"cannot build this expression: {failure}", source, span) from None
-    return ast.ModelFile(neurons, source)
+    return ast.ModelFile(declarations, source)
 
 
 def parse_text(text: str, file: str | None = None) -> ast.ModelFile:
