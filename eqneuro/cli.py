@@ -209,7 +209,8 @@ def command_check(args) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        shipped = eq.shipped_models()
+        from .library import shipped_synapses
+        shipped = {**eq.shipped_models(), **shipped_synapses()}
         base = args.file.split(".")[0].split(":")[0]
         if base not in shipped:
             raise OptionError(f"no model file {path} (and no shipped model '{base}')")
@@ -217,30 +218,38 @@ def command_check(args) -> int:
         path = resource_dir("models") / f"{base}.eqn"
     _check_method(args.method)
     from .library import declared, read_model_file
+    from .synapse import Synapse
     text = read_model_file(path)
     try:
-        names = [d.name for d in declared(text, str(path))]
+        found = declared(text, str(path))
     except eq.ModelError as error:          # the text does not parse: nothing to check
-        names, errors = [], [str(error)]
+        found, errors = (), [str(error)]
     else:
         errors = []
-    for name in names:
+    for declaration in found:
         try:
-            neuron = eq.Neuron(text, name=name, file=str(path), method=args.method)
+            if declaration.kind == "synapse":
+                model = Synapse(text, name=declaration.name, file=str(path))
+            else:
+                model = eq.Neuron(text, name=declaration.name, file=str(path),
+                                  method=args.method)
         except eq.ModelError as error:
             if str(error) not in errors:
                 errors.append(str(error))
             continue
         if errors:
             continue
+        if declaration.kind == "synapse":
+            print(f"{model}\n")
+            continue
         origin = ("--method" if args.method else "the model's method section"
-                  if neuron.model.method else "chosen automatically")
-        print(f"{neuron}\n  -> method: {neuron.method} ({origin})\n")
+                  if model.model.method else "chosen automatically")
+        print(f"{model}\n  -> method: {model.method} ({origin})\n")
     for error in errors:
         print(error, file=sys.stderr)
     if errors:
         return 1
-    print(f"{path}: {len(names)} model(s) OK")
+    print(f"{path}: {len(found)} model(s) OK")
     return 0
 
 

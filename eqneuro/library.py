@@ -8,6 +8,7 @@ from .compile.modelcache import load_record, model_key, save_record
 from .errors import ModelError, Source, Span, did_you_mean
 from .lang.parser import Declared, declarations, normalise
 from .neuron import Neuron
+from .synapse import Synapse
 from .resources import resource_dir
 
 
@@ -55,25 +56,36 @@ def _shipped_files() -> dict[str, Path]:
     return {path.stem: path for path in sorted(_models_dir().glob("*.eqn"))}
 
 
-def shipped_models() -> dict[str, tuple[str, ...]]:
-    """Shipped model names -> the neurons (base first, then variants) in each file."""
+def _shipped(kind: str) -> dict[str, tuple[str, ...]]:
     out = {}
     for stem, path in _shipped_files().items():
-        neurons = tuple(d.name for d in _declared_in(path) if d.kind == "neuron")
-        if neurons:
-            out[stem] = neurons
+        names = tuple(d.name for d in _declared_in(path) if d.kind == kind)
+        if names:
+            out[stem] = names
     return out
+
+
+def shipped_models() -> dict[str, tuple[str, ...]]:
+    """Shipped model names -> the neurons (base first, then variants) in each file."""
+    return _shipped("neuron")
+
+
+def shipped_synapses() -> dict[str, tuple[str, ...]]:
+    """Shipped files with synapses -> their synapses; each loads by name (eq.load)."""
+    return _shipped("synapse")
 
 
 def _normal(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
 
-def load(name: str, variant: str | None = None, method: str | None = None) -> Neuron:
-    """A shipped model ("lif", "izhikevich", "izhikevich.chattering") or a .eqn file path.
+def load(name: str, variant: str | None = None, method: str | None = None
+         ) -> Neuron | Synapse:
+    """A shipped model ("lif", "izhikevich", "izhikevich.chattering", a synapse such as
+    "gap_junction") or a .eqn file path.
 
-    A file with several neurons gives its first unless `variant` (or `path:Neuron`,
-    `model.variant`) names another.
+    A file with several declarations gives its first unless `variant` (or `path:Name`,
+    `model.variant`) names another; a synapse loads as a Synapse.
     """
     if not isinstance(name, (str, Path)):
         raise TypeError(f"load() takes a model name or a path, not {type(name).__name__}")
@@ -106,9 +118,16 @@ def load(name: str, variant: str | None = None, method: str | None = None) -> Ne
     return _load_file(files[key], variant, method)
 
 
-def _load_file(path: Path, variant: str | None, method: str | None) -> Neuron:
+def _load_file(path: Path, variant: str | None, method: str | None) -> Neuron | Synapse:
     text = read_model_file(path)
-    return Neuron(text, name=_variant_name(path, variant), method=method, file=str(path))
+    name = _variant_name(path, variant)
+    kind = next((d.kind for d in _declared_in(path) if name is None or d.name == name))
+    if kind != "synapse":
+        return Neuron(text, name=name, method=method, file=str(path))
+    if method is not None:
+        raise ValueError(f"method={method!r}: a synapse has no integration method "
+                         f"({path.name} declares synapse '{name or 'the first'}')")
+    return Synapse(text, name=name, file=str(path))
 
 
 def _variant_name(path: Path, variant: str | None) -> str | None:

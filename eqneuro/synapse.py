@@ -1,0 +1,150 @@
+"""The public Synapse: synapse text -> checked model, and the SymPy-free SynapseInfo that a
+projection binds to its neurons (lang/binding.py)."""
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+
+from .compile.modelcache import load_record, model_key, save_record
+from .errors import Source
+from .lang.parser import normalise
+from .lang.synapse_info import SynapseInfo, info_from_record, info_record
+from .neuron import assemble
+
+
+def synapse_key(text: str, selected: str | None, name: str | None) -> str:
+    """The model-cache key of a synapse (never the key of a neuron of the same text)."""
+    neuron_key = model_key(text, selected, name, None)
+    return hashlib.sha256(f"synapse\0{neuron_key}".encode()).hexdigest()[:32]
+
+
+class Synapse:
+    """A synapse model written as text: what a projection does with each presynaptic spike
+    (`on_pre`) or every step (`psp`, into the post neuron's sum(T)).
+
+    `Synapse(text)` takes the sections of a synapse (optionally under `synapse Name:`, or
+    a file's text with `name=` selecting one); `Synapse(parameters=..., on_pre=...,
+    psp=..., name=...)` takes them one by one. Every synapse has the weight parameter `w`
+    (default 1.0). Invalid text raises `eqneuro.ModelError`.
+    """
+
+    def __init__(self, text: str | None = None, *, parameters=None, on_pre=None, psp=None,
+                 name: str | None = None, file: str | None = None):
+        keyword_sections = dict(parameters=parameters, on_pre=on_pre, psp=psp)
+        if text is not None and not isinstance(text, str):
+            raise TypeError(f"Synapse(text) needs a string, not {type(text).__name__}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string, not {type(name).__name__}")
+        if text is None:
+            text = assemble(keyword_sections, name, "synapse")
+            selected = None
+        else:
+            given = [k for k, v in keyword_sections.items() if v is not None]
+            if given:
+                raise TypeError(f"give either a synapse text or sections as keywords, not "
+                                f"both (got text and {', '.join(given)})")
+            selected = name
+        self._source = Source(normalise(text), file)
+        self._selected = selected
+        self._name_given = name
+        self._key = synapse_key(self._source.text, selected, name)
+        record = load_record(self._key)
+        if record is None or record.get("kind") != "synapse":
+            record = _record_of(self._analysis())
+            save_record(self._key, record)
+        self._record = record
+        self._info = info_from_record(record["info"], self._source)
+
+    @classmethod
+    def _from_info(cls, info: SynapseInfo) -> "Synapse":
+        """The Synapse of a SynapseInfo built without SymPy (lang.binding's defaults): the
+        same object as Synapse(info.source.text, name=info.name), made without analysing
+        the text until its model or printed form is asked for."""
+        synapse = cls.__new__(cls)
+        synapse._source = info.source
+        synapse._selected = synapse._name_given = info.name
+        synapse._key = synapse_key(info.source.text, info.name, info.name)
+        synapse._record = load_record(synapse._key) or {"kind": "synapse"}
+        synapse._info = info
+        return synapse
+
+    def _analysis(self):
+        """The full analysis (SymPy); skipped on a warm start until something needs it."""
+        return _analyse(self._source, self._selected, self._name_given)
+
+    @property
+    def model(self):
+        """The checked SynapseModel (SymPy expressions over the names as written)."""
+        return self._analysis().model
+
+    @property
+    def info(self) -> SynapseInfo:
+        return self._info
+
+    @property
+    def name(self) -> str:
+        return self._info.name
+
+    @property
+    def parameters(self) -> dict[str, float]:
+        return {name: value for name, value, _ in self._info.parameters}
+
+    @property
+    def shared(self) -> tuple[str, ...]:
+        """The parameters with one value for the whole projection."""
+        return self._info.shared
+
+    @property
+    def text(self) -> str:
+        return self._source.text
+
+    @property
+    def file(self) -> str | None:
+        return self._source.file
+
+    def __str__(self) -> str:
+        if "text" not in self._record:
+            self._record = _record_of(self._analysis())
+        return self._record["text"]
+
+    def __repr__(self) -> str:
+        kinds = [k for k, on in (("on_pre", self._info.event), ("psp", self._info.continuous))
+                 if on]
+        return (f"<Synapse {self.name}: {' and '.join(kinds)}; "
+                f"parameters {', '.join(self.parameters)}>")
+
+    def __eq__(self, other):
+        return isinstance(other, Synapse) and self._key == other._key
+
+    def __hash__(self):
+        return hash(self._key)
+
+
+@functools.lru_cache(maxsize=256)
+def _analyse(source: Source, selected: str | None, name: str | None):
+    from .lang.synapse_analysis import analyse_synapse
+    from .lang.transform import to_ast
+    from .lang.variants import check_variants, find_declaration
+
+    tree = to_ast(source)
+    check_variants(tree)
+    if all(d.name is None for d in tree.declarations):
+        selected = None             # sections without `synapse X:`: name= names the synapse
+    decl = find_declaration(tree, selected, "synapse")
+    analysed = analyse_synapse(tree, decl, default_name=name or "Synapse")
+    return _Analysed(analysed.model, analysed.info, decl.name)
+
+
+@dataclass(frozen=True, eq=False)
+class _Analysed:
+    model: object
+    info: SynapseInfo
+    declaration: str | None       # the name the text gives the synapse, if any
+
+
+def _record_of(analysed: _Analysed) -> dict:
+    from .lang.display import synapse_text, written_synapse
+    written = written_synapse(analysed.info.source, analysed.declaration)
+    return {"kind": "synapse", "info": info_record(analysed.info),
+            "text": synapse_text(analysed.model, written)}
