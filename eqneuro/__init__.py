@@ -5,11 +5,12 @@ from .errors import BuildError, ModelError, SimulationError  # noqa: E402
 from .library import load, shipped_models  # noqa: E402
 from .sim.monitors import SpikeMonitor, StateMonitor  # noqa: E402
 from .neuron import Neuron  # noqa: E402
+from .synapse import Synapse  # noqa: E402
 from .sim.network import Network, Population  # noqa: E402
 from .sim.projection import Projection  # noqa: E402
 from . import plot  # noqa: E402
 from .rates import fi_curve, firing_rates, population_rate  # noqa: E402
 
-__all__ = ["Neuron", "load", "shipped_models", "Population", "Network", "Projection", "SpikeMonitor",
+__all__ = ["Neuron", "Synapse", "load", "shipped_models", "Population", "Network", "Projection", "SpikeMonitor",
            "StateMonitor", "ModelError", "BuildError", "SimulationError", "plot", "fi_curve",
            "firing_rates", "population_rate", "__version__"]

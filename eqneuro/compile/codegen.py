@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..functions import symbol
+from ..functions import input_symbol, symbol
 from ..lang.model import NeuronModel
 from .kernel_abi import (Layout, c_name, field_name, input_local, input_pointer, monitor_buffer,
                          parameter_pointer, state_pointer)
@@ -15,13 +15,6 @@ from .printer import CythonPrinter, cse_statements, internal_name
 from .propagators import argument_name
 
 
-def input_symbol(target: str):
-    return symbol(f"sum({target})")
-
-
-def input_target(s) -> str | None:
-    name = s.name
-    return name[4:-1] if name.startswith("sum(") and name.endswith(")") else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,14 +275,4 @@ def population_block(index: int, model: NeuronModel, plan: UpdatePlan, layout: L
 
 def model_inputs(model: NeuronModel) -> tuple[str, ...]:
     """The targets T of the model's sum(T) terms."""
-    inputs = getattr(model, "inputs", None)
-    if inputs is not None:
-        return tuple(inputs)
-    found = []
-    exprs = [s.derivative for s in model.state] + [a.value for a in model.assignments]
-    for expr in exprs:
-        for s in sorted(expr.free_symbols, key=lambda s: s.name):
-            target = input_target(s)
-            if target is not None and target not in found:
-                found.append(target)
-    return tuple(found)
+    return tuple(model.inputs)

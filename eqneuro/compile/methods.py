@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Rational as R
 
-from ..functions import symbol
+from ..functions import input_target, symbol
 from ..lang.model import NeuronModel
 from ..lang.special import Exprel
 
@@ -216,7 +216,9 @@ def _numeric_exact(model: NeuronModel, xs, m, b, held: list[int]) -> UpdatePlan:
     """x(t + dt) = P x(t) + q with [P q] the top rows of expm([[M*dt, B*dt], [0, 0]]).
     While refractory, held variables stand still: a second propagator with their rows
     zeroed gives the exact evolution of the others."""
-    active_part = _propagated(xs, m, b, "$pa")
+    states = {x.name for x in xs}
+    xs, m, b = _with_inputs(xs, m, b)
+    active_part = _only(_propagated(xs, m, b, "$pa"), states)
     if not held or model.refractory is None:
         updates, propagator = active_part
         return UpdatePlan("exact", (), updates, (propagator,))
@@ -224,11 +226,40 @@ def _numeric_exact(model: NeuronModel, xs, m, b, held: list[int]) -> UpdatePlan:
     for i in held:
         frozen_m[i, :] = sympy.zeros(1, len(xs))
         frozen_b[i] = 0
-    refractory_part = _propagated(xs, frozen_m, frozen_b, "$pr")
+    refractory_part = _only(_propagated(xs, frozen_m, frozen_b, "$pr"), states)
     updates = tuple((name, sympy.Piecewise((active, ACTIVE > 0), (still, True)))
                     for (name, active), (_, still) in zip(active_part[0], refractory_part[0]))
     propagators = tuple(p for p in (active_part[1], refractory_part[1]) if p.outputs)
     return UpdatePlan("exact", (), updates, propagators)
+
+
+def _with_inputs(xs, m, b):
+    """Inputs sum(T) hold one value over a step: in the propagator they are extra variables
+    with zero derivative, so that their coefficients are parameters' functions (computed
+    once per run) and the kernel multiplies them by the inputs of the step."""
+    inputs = sorted({s for entry in b for s in entry.free_symbols if input_target(s)},
+                    key=lambda s: s.name)
+    if not inputs:
+        return xs, m, b
+    n, k = len(xs), len(inputs)
+    wide, rest = sympy.zeros(n + k, n + k), sympy.zeros(n + k, 1)
+    wide[:n, :n] = m
+    for i in range(n):
+        const = sympy.expand(b[i])
+        for j, u in enumerate(inputs):
+            coefficient = sympy.diff(const, u)
+            if coefficient.has(*inputs, *xs):
+                raise Unsupported("an input sum(T) enters the equations non-linearly")
+            wide[i, n + j] = coefficient
+            const = const - coefficient * u
+        rest[i] = sympy.simplify(const)
+    return list(xs) + inputs, wide, rest
+
+
+def _only(part, states: set):
+    """The updates of the state variables (not of the inputs carried along)."""
+    updates, propagator = part
+    return tuple(u for u in updates if u[0] in states), propagator
 
 
 def _propagated(xs, m, b, prefix: str):

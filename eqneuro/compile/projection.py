@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..functions import symbol
-from .codegen import input_symbol
+from ..functions import input_symbol, input_target, symbol
 from .kernel import Field, ProjectionBlock
 from .kernel_abi import (c_name, field_name, input_pointer, parameter_pointer, snapshot_pointer,
                          state_pointer, synapse_pointer)
@@ -58,6 +57,8 @@ class _Sides:
         sums, read from snapshots)."""
         replacements = {}
         for written, side, name in self.part.names:
+            if side == "time":                    # t and dt: the printer's own names
+                continue
             if side == "synapse":
                 replacements[symbol(written)] = sympy.Symbol(f"synapse:{name}", real=True)
                 continue
@@ -79,7 +80,7 @@ class _Sides:
         return expr.xreplace({s: sympy.Symbol(f"{side}:{s.name}", real=True)
                               for s in expr.free_symbols
                               if s.name in model.state_names + model.parameter_names
-                              or _is_input(s)})
+                              or input_target(s) is not None})
 
     def printer(self, time: str) -> CythonPrinter:
         names = {"t": time, "dt": "_dt"}
@@ -91,16 +92,12 @@ class _Sides:
             k = self.population[side]
             for name in model.state_names + model.parameter_names:
                 names[f"{side}:{name}"] = self.neuron(side, name, False)
-            for target in getattr(model, "inputs", ()) or ():
+            for target in model.inputs:
                 names[f"{side}:{input_symbol(target).name}"] = \
                     f"_net.{field_name(f'p{k}', input_pointer(target))}[{INDEX[side]}]"
         for side, name in self.snapshots:
             names[f"snap:{name}"] = f"_net.{self.field(snapshot_pointer(side, name))}[_i]"
         return CythonPrinter(names)
-
-
-def _is_input(s) -> bool:
-    return s.name.startswith("sum(") and s.name.endswith(")")
 
 
 def projection_block(index: int, part: ProjectionPart, structure: NetworkStructure,

@@ -5,6 +5,8 @@ real root of the denominator in one state variable, when both are smooth there (
 limit exists and is the same from both sides: abs(v)/v, a jump, is left alone)."""
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 
 from ..functions import symbol
@@ -21,8 +23,7 @@ def regularise(model: NeuronModel) -> NeuronModel:
     assignments = tuple(Assignment(a.name, fix(a.value)) for a in model.assignments)
     state = tuple(StateVariable(s.name, fix(s.derivative), s.init, s.lower, s.upper,
                                 s.hold_when_refractory) for s in model.state)
-    return NeuronModel(model.name, model.parameters, state, assignments, model.spike,
-                       model.reset, model.refractory, model.method)
+    return dataclasses.replace(model, state=state, assignments=assignments)
 
 
 def guard_expression(expr, variables):

@@ -15,6 +15,7 @@ from ..compile.kernel_abi import (BLOCK, c_name, field_name, input_pointer, moni
 from ..compile.propagators import argument_name
 from ..compile.structure import NetworkStructure, PopulationPart, ProjectionPart
 from ..errors import SimulationError
+from ..lang.tables import FALLBACK_METHODS
 from .monitors import SpikeMonitor, StateMonitor
 from .population import Population
 from .projection import Projection
@@ -367,8 +368,7 @@ class _Run:
                 f"a variable of neuron {neuron} became non-finite (and was then reset)")
         method = pop._eq_neuron.method
         usable = pop._eq_neuron.usable_methods
-        others = [m for m in ("rk4", "implicit", "exponential", "heun", "midpoint", "euler")
-                  if m != method and m in usable]
+        others = [m for m in FALLBACK_METHODS if m != method and m in usable]
         return SimulationError(
             f"{pop._eq_name}: {what} at t = "
             f"{(step + 1) * self.net.dt:g} ms ({method}, dt = {self.net.dt} ms). "

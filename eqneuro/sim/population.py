@@ -110,7 +110,7 @@ class Population:
     def _eq_inputs(self) -> dict[str, np.ndarray]:
         """sum(T) of every target T the model reads, per neuron (0 until something delivers)."""
         if self._eq_input_arrays is None:
-            targets = getattr(self._eq_neuron.info, "inputs", ())
+            targets = self._eq_neuron.info.inputs
             object.__setattr__(self, "_eq_input_arrays",
                                {t: np.zeros(self._eq_n) for t in targets})
         return self._eq_input_arrays
