@@ -188,3 +188,43 @@ def test_on_pre_may_read_time_and_presynaptic_state():
     proj.connect(one_to_one=True)
     eq.Network(pre, post, proj, dt=0.1).run(1.0)
     assert post.g_exc[0] == pytest.approx(2.0 * 0.3 - 1e9)   # at t = 0.3, after the reset
+
+
+def test_monitors_of_views_and_of_synapse_values():
+    pre = eq.Population(eq.Neuron(FLOOD), 6)
+    post = eq.Population(HOLD, 4)
+    proj = eq.Projection(pre, post, target="exc", w=1.0, delay=0.2)
+    proj.connect(i=[0, 3, 5], j=[1, 1, 2])
+    proj.w = [0.5, 1.5, 2.5]
+    some = eq.SpikeMonitor(pre[2:5])
+    everyone = eq.SpikeMonitor(pre)
+    weights = eq.StateMonitor(proj, "w", record=[2, 0])
+    g = eq.StateMonitor(post[[2, 1]], "g_exc")
+    net = eq.Network(pre, post, proj, some, everyone, weights, g, dt=0.1)
+    net.run(1.0)
+    assert len(everyone.i) == 60 and len(some.i) == 30
+    np.testing.assert_array_equal(np.unique(some.i), [0, 1, 2])      # within the view
+    np.testing.assert_array_equal(some.count, [10, 10, 10])
+    assert weights.w.shape == (10, 2)
+    np.testing.assert_array_equal(weights.w, np.tile([2.5, 0.5], (10, 1)))
+    # samples at the start of each step: spikes from step 1 on arrive 2 steps later
+    np.testing.assert_array_equal(g.g_exc[:, 0], [0, 0, 0] + [2.5 * k for k in range(1, 8)])
+    np.testing.assert_array_equal(g.g_exc[:, 1], [0, 0, 0] + [2.0 * k for k in range(1, 8)])
+
+
+def test_an_input_sum_is_recordable():
+    rate = eq.Neuron("""
+        parameters: tau = 10.0
+        equations:
+            tau*dv/dt + v = sum(inp)
+            r = v + 1
+    """)
+    pop = eq.Population(rate, 3)
+    proj = eq.Projection(pop, pop, target="inp")
+    proj.connect(i=[0, 1], j=[1, 2])
+    proj.w = [2.0, 3.0]
+    trace = eq.StateMonitor(pop, ["v", "sum(inp)"])
+    eq.Network(pop, proj, trace, dt=1.0).run(5.0)
+    r = trace.v + 1
+    expected = np.stack([np.zeros(5), 2.0 * r[:, 0], 3.0 * r[:, 1]], axis=1)
+    np.testing.assert_allclose(trace["sum(inp)"], expected, rtol=1e-12)

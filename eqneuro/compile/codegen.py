@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..functions import input_symbol, symbol
+from ..functions import input_symbol, input_target, symbol
 from ..lang.model import NeuronModel
 from .kernel_abi import (Layout, c_name, field_name, input_local, input_pointer, monitor_buffer,
                          parameter_pointer, state_pointer)
@@ -233,7 +233,7 @@ class _Builder:
             syms = [symbol(n) for n in names]
             inner = self.loads() + self.assignments_for(syms, printer)
             inner += [f"{monitor_buffer(k, n)}[_m{k}_count[0] * _m{k}_n + _j] = "
-                      f"{c_name(n) if n not in ('t',) else '_t'}" for n in names]
+                      f"{_recorded_value(n)}" for n in names]
             lines += [f"if _g % _m{k}_every == 0:", f"    for _j in range(_m{k}_n):",
                       f"        _i = _m{k}_idx[_j]"]
             lines += ["        " + line for line in inner]
@@ -266,6 +266,13 @@ class _Builder:
             has_spike=self.model.spike is not None, keeps_fired=keeps_fired,
             nonfinite_test=f"eq_not_finite({stored})" if stored else "0",
             invariants=max(1, len(prelude)))
+
+
+def _recorded_value(name: str) -> str:
+    target = input_target(name)
+    if target is not None:
+        return input_local(target)
+    return "_t" if name == "t" else c_name(name)
 
 
 def population_block(index: int, model: NeuronModel, plan: UpdatePlan, layout: Layout,

@@ -37,6 +37,7 @@ class ProjectionBlock:
     functions: tuple[str, ...]
     input_calls: tuple[str, ...]
     deliver_calls: tuple[str, ...]
+    record_calls: tuple[str, ...] = ()
 
 
 def population_fields(block: PopulationBlock) -> list[Field]:
@@ -83,7 +84,8 @@ def network_source(populations: tuple[PopulationBlock, ...],
         projections=[dict(index=b.index, title=b.title, functions=b.functions)
                      for b in projections],
         input_calls=list(input_calls) + [c for b in projections for c in b.input_calls],
-        deliver_calls=[call for b in projections for call in b.deliver_calls])
+        deliver_calls=[call for b in projections for call in b.deliver_calls],
+        record_calls=[call for b in projections for call in b.record_calls])
 
 
 def _declaration(field: Field) -> str:

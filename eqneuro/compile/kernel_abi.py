@@ -33,7 +33,10 @@ def parameter_pointer(name: str) -> str:
 
 
 def monitor_buffer(index: int, name: str) -> str:
-    return f"_m{index}_var_{name}"
+    """A state monitor's buffer of a variable, or of an input `sum(T)`."""
+    from ..functions import input_target
+    target = input_target(name)
+    return f"_m{index}_sum_{target}" if target else f"_m{index}_var_{name}"
 
 
 def input_pointer(target: str) -> str:

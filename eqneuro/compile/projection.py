@@ -12,8 +12,8 @@ import sympy
 
 from ..functions import input_symbol, input_target, symbol
 from .kernel import Field, ProjectionBlock
-from .kernel_abi import (c_name, field_name, input_pointer, parameter_pointer, snapshot_pointer,
-                         state_pointer, synapse_pointer)
+from .kernel_abi import (c_name, field_name, input_pointer, monitor_buffer, parameter_pointer,
+                         snapshot_pointer, state_pointer, synapse_pointer)
 from .printer import CythonPrinter
 from .structure import NetworkStructure, ProjectionPart
 
@@ -126,12 +126,37 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
                    for side, name in sides.snapshots]
         functions.append(function)
         input_calls.append(f"_sum_{sides.prefix}(_net)")
+    record_calls = []
+    if part.monitors:
+        for k, names in enumerate(part.monitors):
+            fields += [Field(sides.field(f"_m{k}_idx"), "l"), Field(sides.field(f"_m{k}_n"), "n"),
+                       Field(sides.field(f"_m{k}_every"), "n"),
+                       Field(sides.field(f"_m{k}_count"), "l")]
+            fields += [Field(sides.field(monitor_buffer(k, n)), "d") for n in names]
+        functions.append(_record_function(sides))
+        record_calls.append(f"_record_{sides.prefix}(_net, _g)")
     title = (f"{synapse_model.name} from population {part.pre} to {part.post}"
              + (f", target {part.target}" if part.target else "")
              + f", {'events' if part.event else ''}{' + ' if part.event and part.continuous else ''}"
              + f"{'continuous' if part.continuous else ''}, delay {part.delay}")
     return ProjectionBlock(index, sides.prefix, title, tuple(fields), tuple(functions),
-                           tuple(input_calls), tuple(deliver_calls))
+                           tuple(input_calls), tuple(deliver_calls), tuple(record_calls))
+
+
+def _record_function(sides: _Sides) -> str:
+    """State monitors of synapse values sample them at the start of step _g."""
+    f = sides.field
+    lines = [f"cdef void _record_{sides.prefix}(_Net *_net, int64_t _g) noexcept nogil:",
+             "    cdef Py_ssize_t _j, _k"]
+    for k, names in enumerate(sides.part.monitors):
+        lines += [f"    if _g % _net.{f(f'_m{k}_every')} == 0:",
+                  f"        for _j in range(_net.{f(f'_m{k}_n')}):",
+                  f"            _k = _net.{f(f'_m{k}_idx')}[_j]"]
+        row = f"_net.{f(f'_m{k}_count')}[0] * _net.{f(f'_m{k}_n')} + _j"
+        lines += [f"            _net.{f(monitor_buffer(k, n))}[{row}] = {sides.own(n)}"
+                  for n in names]
+        lines.append(f"        _net.{f(f'_m{k}_count')}[0] += 1")
+    return "\n".join(lines) + "\n"
 
 
 def _statement_lines(sides: _Sides, synapse_model) -> list[str]:

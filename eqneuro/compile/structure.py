@@ -27,6 +27,7 @@ class ProjectionPart:
     continuous: bool                        # has a psp: summed into sum(target) every step
     delay: str                              # none | uniform | per-synapse
     array_parameters: tuple[str, ...]       # synapse parameters stored per synapse
+    monitors: tuple[tuple[str, ...], ...] = ()   # synapse values recorded, per StateMonitor
 
 
 @dataclass(frozen=True, slots=True)

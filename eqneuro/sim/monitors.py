@@ -12,10 +12,15 @@ import numbers
 import numpy as np
 
 
-def _check_population(population) -> None:
-    from .population import Population
-    if not isinstance(population, Population):
-        raise TypeError(f"a monitor records a Population, not {type(population).__name__}")
+def _source(source):
+    """(the Population, the view or None) of what a monitor records."""
+    from .population import Population, PopulationView
+    if isinstance(source, PopulationView):
+        return (source.population, None) if source.whole else (source.population, source)
+    if isinstance(source, Population):
+        return source, None
+    raise TypeError(f"a monitor records a Population or a view pop[...], not "
+                    f"{type(source).__name__}")
 
 
 def _join(parts: list[np.ndarray], empty: np.ndarray) -> np.ndarray:
@@ -28,10 +33,11 @@ def _join(parts: list[np.ndarray], empty: np.ndarray) -> np.ndarray:
 
 
 class SpikeMonitor:
-    """Every spike of a population: `.i` (neuron index), `.t` (ms), `.count` (per neuron)."""
+    """Every spike of a population or of a view `pop[a:b]`: `.i` (neuron index, within the
+    view), `.t` (ms), `.count` (per neuron)."""
 
     def __init__(self, population):
-        _check_population(population)
+        self._population, self._view = _source(population)
         self.population = population
         self._segments: list[tuple[float, list[np.ndarray], list[np.ndarray]]] = []
         self._recorded_until: float | None = None     # None: it has never been run
@@ -39,6 +45,10 @@ class SpikeMonitor:
     def _append(self, indices: np.ndarray, steps: np.ndarray, dt: float,
                 until: float) -> None:
         self._recorded_until = until
+        if self._view is not None and len(indices):
+            local = self._view.local(indices)
+            keep = local >= 0
+            indices, steps = local[keep].astype(np.int32), steps[keep]
         if not len(indices):
             return
         if not self._segments or self._segments[-1][0] != dt:
@@ -92,7 +102,7 @@ class SpikeMonitor:
         return population_rate(self, bin, duration)
 
     def __repr__(self) -> str:
-        return f"<SpikeMonitor of {self.population._eq_name}: {self.num_spikes} spikes>"
+        return f"<SpikeMonitor of {_label(self)}: {self.num_spikes} spikes>"
 
 
 class StateMonitor:
@@ -104,11 +114,18 @@ class StateMonitor:
     """
 
     def __init__(self, population, variables, record=True, dt: float | None = None):
-        _check_population(population)
-        names = _variable_names(population, variables)
+        from .projection import Projection
+        if isinstance(population, Projection):
+            self._population, self._view = population, None
+            names = _synapse_variable_names(population, variables)
+        else:
+            self._population, self._view = _source(population)
+            names = _variable_names(self._population, variables)
         self.population = population
         self.variables = names
-        self.indices = _record_indices(record, len(population))
+        local = _record_indices(record, len(population))
+        self.indices = local if self._view is None else self._view.neurons[local]
+        self.record = local
         if dt is not None and (isinstance(dt, bool) or not isinstance(dt, numbers.Real)
                                or not math.isfinite(dt) or dt <= 0):
             raise ValueError(f"the sampling period dt must be a positive number of ms, "
@@ -172,6 +189,12 @@ class StateMonitor:
             return np.concatenate(self._times + [steps[:taken] * dt])
         return _join(self._times, empty).copy()
 
+    def __getitem__(self, name: str) -> np.ndarray:
+        """A recorded variable by name, also one that is not an identifier: trace["sum(exc)"]."""
+        if name not in self.__dict__.get("_data", {}):
+            raise KeyError(f"StateMonitor records {', '.join(self.variables)}; not {name!r}")
+        return self.__getattr__(name)
+
     def __getattr__(self, name: str):
         data = self.__dict__.get("_data", {})
         if name in data:
@@ -183,8 +206,36 @@ class StateMonitor:
                              f"it has no '{name}'")
 
     def __repr__(self) -> str:
-        return (f"<StateMonitor of {self.population._eq_name}: {', '.join(self.variables)} for "
-                f"{len(self.indices)} neuron(s), {len(self.t)} samples>")
+        what = "synapse(s)" if self._population is self.population and \
+            not hasattr(self.population, "_eq_name") else "neuron(s)"
+        return (f"<StateMonitor of {_label(self)}: {', '.join(self.variables)} for "
+                f"{len(self.indices)} {what}, {len(self.t)} samples>")
+
+
+def _label(monitor) -> str:
+    source = monitor.population
+    return getattr(source, "label", None) or getattr(source, "_eq_name", None) or \
+        getattr(source, "name", "?")
+
+
+def _synapse_variable_names(projection, variables) -> tuple[str, ...]:
+    names = (variables,) if isinstance(variables, str) else tuple(variables) \
+        if isinstance(variables, (list, tuple)) else None
+    if names is None:
+        raise TypeError("variables must be a name or a list of names, not "
+                        f"{type(variables).__name__}")
+    if not names:
+        raise ValueError("StateMonitor needs at least one variable")
+    known = tuple(projection._values)
+    for name in names:
+        if name not in known:
+            from ..errors import did_you_mean
+            hint = did_you_mean(str(name), known)
+            raise ValueError(f"projection {projection.name} has no synapse value '{name}' to "
+                             "record" + (f"; {hint}" if hint else f" (recordable: {', '.join(known)})"))
+    if len(set(names)) != len(names):
+        raise ValueError("a variable is named twice in StateMonitor")
+    return names
 
 
 def _variable_names(population, variables) -> tuple[str, ...]:

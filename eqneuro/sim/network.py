@@ -57,11 +57,16 @@ class Network:
                     raise ValueError(f"{projection!r} connects {view.population._eq_name}, "
                                      "which is not in this Network; add the population too")
         for monitor in self.monitors:
-            if monitor.population not in self.populations:
-                raise ValueError(f"{monitor!r} records {monitor.population._eq_name}, which is not "
-                                 "in this Network; add the population too")
-            if isinstance(monitor, SpikeMonitor) and not monitor.population._eq_neuron.info.has_spike:
-                raise ValueError(f"{monitor.population._eq_neuron.name} has no spike condition; "
+            if isinstance(monitor._population, Projection):
+                if not any(monitor._population is p for p in self._projections):
+                    raise ValueError(f"{monitor!r} records projection "
+                                     f"{monitor._population.name}, which is not in this "
+                                     "Network; add the projection too")
+            elif monitor._population not in self.populations:
+                raise ValueError(f"{monitor!r} records {monitor._population._eq_name}, which is "
+                                 "not in this Network; add the population too")
+            if isinstance(monitor, SpikeMonitor) and not monitor._population._eq_neuron.info.has_spike:
+                raise ValueError(f"{monitor._population._eq_neuron.name} has no spike condition; "
                                  "a SpikeMonitor would record nothing")
             if isinstance(monitor, StateMonitor):
                 monitor._every(self.dt)
@@ -124,7 +129,7 @@ class Network:
     def __repr__(self) -> str:
         parts = [f"{p._eq_name} ({len(p)} x {p._eq_neuron.name}, {p._eq_neuron.method})"
                  for p in self.populations]
-        monitors = [type(m).__name__ + f"({m.population._eq_name})" for m in self.monitors]
+        monitors = [repr(m) for m in self.monitors]
         return (f"<Network t = {self.t:g} ms, dt = {self.dt} ms, threads = {self.threads}: "
                 + "; ".join(parts) + (f"; monitors: {', '.join(monitors)}" if monitors else "")
                 + ">")
@@ -136,7 +141,7 @@ class Network:
                 + (f"{len(self.monitors)} monitor(s)" if self.monitors else ""))
 
     def _monitors_of(self, population, kind):
-        return [m for m in self.monitors if isinstance(m, kind) and m.population is population]
+        return [m for m in self.monitors if isinstance(m, kind) and m._population is population]
 
     def _structure(self) -> NetworkStructure:
         index = {id(p): k for k, p in enumerate(self.populations)}
@@ -149,7 +154,8 @@ class Network:
             ProjectionPart(p._eq_synapse_key(), index[id(p._pre.population)],
                            index[id(p._post.population)], p._eq_names(), p.target or "",
                            p.event, p.continuous, p._eq_delay_steps(self.dt)[0],
-                           p._eq_array_parameters())
+                           p._eq_array_parameters(),
+                           tuple(m.variables for m in self._monitors_of(p, StateMonitor)))
             for p in self.projections)
         return NetworkStructure(tuple(parts), projections)
 
@@ -326,11 +332,11 @@ class _Run:
         self.projections = [_ProjectionRun(network, m, p) for m, p in enumerate(network.projections)]
 
     def begin(self, start: int, steps: int) -> None:
-        for part in self.parts:
+        for part in self.parts + self.projections:
             part.begin(start, steps)
 
     def end(self) -> None:
-        for part in self.parts:
+        for part in self.parts + self.projections:
             part.end()
 
     def advance(self, step0: int, steps: int) -> None:
@@ -357,7 +363,7 @@ class _Run:
         for part in self.parts:
             part.flush(end)
         for part in self.projections:
-            part.flush()
+            part.flush(end)
 
     def _blow_up(self) -> SimulationError:
         step, neuron, index = (int(x) for x in self.error)
@@ -465,6 +471,8 @@ class _ProjectionRun:
         self.kind, self.steps = projection._eq_delay_steps(network.dt)
         self.writeback: list[tuple[str, np.ndarray, np.ndarray]] = []
         self.arrays: dict[str, object] = {}
+        self.order = None              # kernel position of each synapse, when reordered
+        self.state_monitors = network._monitors_of(projection, StateMonitor)
         self._prepare()
 
     def _prepare(self) -> None:
@@ -478,6 +486,8 @@ class _ProjectionRun:
                 pre = proj._pre_of_synapses()
                 key = pre * depth + self.steps
                 order = np.argsort(key, kind="stable")
+                self.order = np.empty_like(order)
+                self.order[order] = np.arange(len(order))
                 row = np.zeros(n_pre * depth + 1, dtype=np.int64)
                 np.cumsum(np.bincount(key, minlength=n_pre * depth), out=row[1:])
                 a["_row"], a["_post"] = row, np.ascontiguousarray(proj._post_index[order])
@@ -509,6 +519,31 @@ class _ProjectionRun:
                 if isinstance(value, np.ndarray):
                     a[synapse_pointer("c_" + name)] = np.ascontiguousarray(value[by_post])
 
+    def begin(self, start: int, steps: int) -> None:
+        """Buffers of the synapse-value monitors for the whole run (as for populations)."""
+        self.recordings = []
+        for k, monitor in enumerate(self.state_monitors):
+            every = monitor._every(self.net.dt)
+            first = -(-start // every) * every
+            buffers = monitor._begin(np.arange(first, start + steps, every, dtype=np.int64),
+                                     self.net.dt)
+            if monitor.indices.size and monitor.indices.max() >= len(self.proj):
+                raise ValueError(f"{monitor!r} records synapse {monitor.indices.max()}, but "
+                                 f"projection {self.proj.name} has {len(self.proj)} synapses")
+            indices = monitor.indices if self.order is None else self.order[monitor.indices]
+            count = np.zeros(1, dtype=np.int64)
+            self.recordings.append((buffers, count))
+            self.arrays[f"_m{k}_idx"] = np.ascontiguousarray(indices, dtype=np.int64)
+            self.arrays[f"_m{k}_n"] = len(indices)
+            self.arrays[f"_m{k}_every"] = every
+            self.arrays[f"_m{k}_count"] = count
+            for name, buffer in buffers.items():
+                self.arrays[monitor_buffer(k, name)] = buffer
+
+    def end(self) -> None:
+        for monitor in self.state_monitors:
+            monitor._end()
+
     def fields(self, kernel_fields) -> dict[str, object]:
         out = {}
         for name, value in self.arrays.items():
@@ -522,7 +557,10 @@ class _ProjectionRun:
                 out[name] = _address(array)
         return out
 
-    def flush(self) -> None:
-        """Synapse values the kernel changed in its own order go back to the projection."""
+    def flush(self, end: int) -> None:
+        """Synapse values the kernel changed in its own order go back to the projection;
+        the monitors learn how far they have recorded."""
         for name, copy, order in self.writeback:
             self.proj._values[name][order] = copy
+        for monitor, (_, count) in zip(self.state_monitors, self.recordings):
+            monitor._record(int(count[0]), end * self.net.dt)

@@ -118,7 +118,7 @@ class Population:
     def _eq_recordable(self) -> tuple[str, ...]:
         info = self._eq_neuron.info
         return tuple(n for n, _ in info.state) + tuple(n for n, _ in info.assignments) + \
-            tuple(self._eq_params)
+            tuple(self._eq_params) + tuple(f"sum({target})" for target in info.inputs)
 
     # The model's names come first: a parameter called N, name or neuron, or _a, is read and
     # set as such. Internals all start with _eq_, a prefix model names may not use here.
