@@ -220,8 +220,9 @@ class _Builder:
             lines.append(f"{target} = {printer.doprint(self.hoist(reset.value))} if _fire "
                          f"else {target}")
         if model.refractory is not None:
-            refractory = printer.doprint(self.hoist(model.refractory))
-            period = f"<int32_t>(fmax({refractory}, 0.0) / _dt + 0.5)"   # negative: none
+            # the period in steps, refractory/dt, is computed once per run when it is a constant
+            steps = printer.doprint(self.hoist(model.refractory / symbol("dt")))
+            period = f"<int32_t>(fmax({steps}, 0.0) + 0.5)"   # negative or NaN: none
             lines.append(f"_ref[_i] = {period} if _fire else _r - <int32_t>(_r > 0)")
         lines.append("_flag = _fire | (_bad << 1)")
         return lines

@@ -227,10 +227,32 @@ def _numeric_exact(model: NeuronModel, xs, m, b, held: list[int]) -> UpdatePlan:
         frozen_m[i, :] = sympy.zeros(1, len(xs))
         frozen_b[i] = 0
     refractory_part = _only(_propagated(xs, frozen_m, frozen_b, "$pr"), states)
-    updates = tuple((name, sympy.Piecewise((active, ACTIVE > 0), (still, True)))
-                    for (name, active), (_, still) in zip(active_part[0], refractory_part[0]))
-    propagators = tuple(p for p in (active_part[1], refractory_part[1]) if p.outputs)
+    # A variable that depends on no held one (transitively) evolves the same either way
+    # (AdEx's w, CUBA's synaptic currents): one update, no select.
+    affected = _depending_on(m, held)
+    updates = tuple((name, sympy.Piecewise((active, ACTIVE > 0), (still, True))
+                     if index in affected else active)
+                    for index, ((name, active), (_, still))
+                    in enumerate(zip(active_part[0], refractory_part[0])))
+    used = set().union(*(expr.free_symbols for _, expr in updates))
+    frozen = refractory_part[1]
+    frozen = Propagator(frozen.matrix, tuple(o for o in frozen.outputs if o[2] in used))
+    propagators = tuple(p for p in (active_part[1], frozen) if p.outputs)
     return UpdatePlan("exact", (), updates, propagators)
+
+
+def _depending_on(m, held: list[int]) -> set[int]:
+    """Rows i of the coupling matrix from which a held variable is reachable (or held)."""
+    n = len(held) and m.shape[0]
+    found = set(held)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(n):
+            if i not in found and any(m[i, j] != 0 for j in found):
+                found.add(i)
+                changed = True
+    return found
 
 
 def _with_inputs(xs, m, b):

@@ -225,7 +225,7 @@ cdef struct _Net:
     lptr p0_m0_count
     dptr p0_m0_var_v
     dptr p0_m0_var_r
-    double p0_kv[4]
+    double p0_kv[5]
     int64_t p0_nfired
 
 # run(values): one value per field, in this order (kind d/i/l/b: an address of double/int32/
@@ -273,10 +273,12 @@ cdef inline int32_t _update_p0(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, doubl
     cdef double _k1
     cdef double _k2
     cdef double _k3
+    cdef double _k4
     _k0 = _kv[0]
     _k1 = _kv[1]
     _k2 = _kv[2]
     _k3 = _kv[3]
+    _k4 = _kv[4]
     for _i in range(_b0, _b1):
         eqv_v = _s_v[_i]
         eqv_I = _p_I[_i]
@@ -288,7 +290,7 @@ cdef inline int32_t _update_p0(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, doubl
         eqv_v = _new_eqv_v
         _fire = <int32_t>(_r == 0) & <int32_t>(eqv_v > eqv_V_T) & (_bad ^ 1)
         eqv_v = eqv_V_r if _fire else eqv_v
-        _ref[_i] = <int32_t>(fmax(2.0, 0.0) / _dt + 0.5) if _fire else _r - <int32_t>(_r > 0)
+        _ref[_i] = <int32_t>(fmax(_k4, 0.0) + 0.5) if _fire else _r - <int32_t>(_r > 0)
         _flag = _fire | (_bad << 1)
         _s_v[_i] = eqv_v
         _flags[_i - _b0] = <uint8_t>_fire
@@ -427,6 +429,7 @@ cdef void _prelude_p0(_Net *_net) noexcept nogil:
     _kv[1] = (1.0/(eqv_C))
     _kv[2] = -eqv_g_L/eqv_C
     _kv[3] = _dt*eq_exprel(-_dt*eqv_g_L/eqv_C)
+    _kv[4] = 2.0/_dt
     pass
 
 
