@@ -6,7 +6,7 @@ import textwrap
 from dataclasses import dataclass
 
 from .errors import ModelError, Source
-from .compile.modelcache import kernel_name, load_record, model_key, save_kernel_name, save_record
+from .compile.modelcache import load_record, model_key, save_record
 from .lang.parser import normalise
 from .lang.tables import METHOD_NAMES, sections_of
 from .compile.propagators import PropagatorInfo
@@ -151,25 +151,6 @@ class Neuron:
     def info(self) -> RuntimeInfo:
         return self._info
 
-    def kernel(self, layout):
-        """The compiled kernel module for a Layout (built, or loaded from the cache)."""
-        import time
-
-        from .compile.build import BuildResult, cached_module
-        start = time.perf_counter()
-        known = kernel_name(self._key, layout)
-        module = cached_module(known) if known else None
-        if module is not None:
-            from pathlib import Path
-            return BuildResult(module, Path(module.__file__), True, time.perf_counter() - start)
-        result = _kernel(self._analysis(), layout)
-        elapsed = time.perf_counter() - start
-        save_kernel_name(self._key, layout, result.module.__name__)
-        if elapsed < result.seconds:      # served from this process's memory
-            import dataclasses
-            return dataclasses.replace(result, cache_hit=True, seconds=elapsed)
-        return result
-
     def __str__(self) -> str:
         return self._record["text"]
 
@@ -277,11 +258,3 @@ def _info_of(record: dict) -> RuntimeInfo:
         propagators=tuple(PropagatorInfo(_tuples(matrix), tuple((i, j, n) for i, j, n in outputs))
                           for matrix, outputs in record["propagators"]),
         inputs=tuple(record["inputs"]))
-
-
-@functools.lru_cache(maxsize=256)
-def _kernel(analysed: _Analysed, layout):
-    from .compile.build import build
-    from .compile.codegen import kernel_spec, render
-    source = render(kernel_spec(analysed.numeric, analysed.plan, layout))
-    return build(source)

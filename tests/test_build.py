@@ -101,3 +101,50 @@ def test_generated_identifiers_never_collide_with_c_names():
         v = v + 0.1 * (-2 * v + 1 + 1.5 + 1 + __import__("math").exp(-v))
     assert pop.v[0] == pytest.approx(v, rel=1e-12)
     assert trace.__getattr__("lambda")[-1, 0] == pytest.approx(trace.v[-1, 0] + 1)
+
+
+NETWORK_SCRIPT = """
+import json, sys
+import numpy as np
+import eqneuro as eq
+lif = eq.Neuron('''
+    parameters: tau = 10.0; Vt = -50.0; I = 16.0
+    equations:
+        tau*dv/dt = -(v + 65) + g_exc + I + sum(gap) : init = -65
+        dg_exc/dt = -g_exc/5
+    spike: v > Vt
+    reset: v = -65
+''')
+pop = eq.Population(lif, {n})
+pop.v = np.linspace(-65, -51, {n})
+syn = eq.Projection(pop, pop, target="exc", w=0.5, delay=1.0)
+syn.connect(p=0.2, seed=1)
+syn.w = np.linspace(0.1, 1.0, len(syn))
+gap = eq.Projection(pop, pop, target="gap", psp="w * (v_pre - v_post)", w=0.01)
+gap.connect(one_to_one=True)
+spikes = eq.SpikeMonitor(pop)
+net = eq.Network(pop, syn, gap, spikes, dt=0.1)
+net.run(20.0)
+print(json.dumps({{"hit": net.cache_hits, "spikes": len(spikes.i), "v": pop.v.tolist(),
+                  "sympy": "sympy" in sys.modules}}))
+"""
+
+
+def test_a_network_with_projections_starts_warm_without_sympy(tmp_path):
+    """The kernel's key is the structure: a second process, and other sizes and weights,
+    load it without analysis or compilation."""
+    env = dict(os.environ, EQNEURO_CACHE_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+
+    def run(n):
+        process = subprocess.Popen([sys.executable, "-c", NETWORK_SCRIPT.format(n=n)], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return result(process)
+
+    first = run(40)
+    built = sorted(p.name for p in tmp_path.glob("*.so"))
+    second, other = run(40), run(70)
+    assert first["hit"] == 0 and first["sympy"]
+    for warm in (second, other):
+        assert warm["hit"] == 1 and not warm["sympy"]
+    assert sorted(p.name for p in tmp_path.glob("*.so")) == built
+    assert second["v"] == first["v"] and second["spikes"] == first["spikes"] > 0

@@ -1,6 +1,6 @@
 """First-level cache: a model's canonical text and options -> what runtime needs (names,
 defaults, initial values and derived variables as op-trees, its printed forms) and, per
-Layout, the name of its compiled kernel. A warm start thus needs neither SymPy nor code
+network structure, the name of its compiled kernel. A warm start thus needs neither SymPy nor code
 generation. Keys include a fingerprint of eqneuro's own code, so edits invalidate them."""
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .. import __version__
 from .build import cache_dir
-from .kernel_abi import Layout
 
 
 @functools.cache
@@ -53,24 +52,6 @@ def load_record(key: str) -> dict | None:
 
 def save_record(key: str, record: dict) -> None:
     _write(_folder() / f"{key}.json", json.dumps(record))
-
-
-def _layout_key(key: str, layout: Layout) -> str:
-    text = json.dumps([key, list(layout.array_parameters), [list(m) for m in layout.monitors]])
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def kernel_name(key: str, layout: Layout) -> str | None:
-    if not _enabled():
-        return None
-    try:
-        return (_folder() / f"{_layout_key(key, layout)}.kernel").read_text().strip() or None
-    except OSError:
-        return None
-
-
-def save_kernel_name(key: str, layout: Layout, module: str) -> None:
-    _write(_folder() / f"{_layout_key(key, layout)}.kernel", module)
 
 
 def _write(path: Path, text: str) -> None:
