@@ -1,0 +1,97 @@
+"""The network examples run as scripts, write their figure and print sane numbers.
+
+Each example runs in a subprocess (as a user would run it) with the kernel cache of the
+session (conftest.py sets EQNEURO_CACHE_DIR for the subprocess too); the figures the
+examples print are checked against what the modelled networks must show.
+"""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+pytestmark = pytest.mark.compiler
+
+
+def run_example(name: str, tmp_path: Path) -> str:
+    """Run examples/<name>.py with a figure path in tmp_path; its stdout (checked: figure)."""
+    figure = tmp_path / f"{name}.png"
+    done = subprocess.run([sys.executable, str(EXAMPLES / f"{name}.py"), str(figure)],
+                          capture_output=True, text=True, timeout=600, env=dict(os.environ),
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {figure}" in done.stdout
+    data = figure.read_bytes()
+    assert data.startswith(PNG_SIGNATURE) and len(data) > 20_000
+    return done.stdout
+
+
+def number(pattern: str, text: str) -> float:
+    found = re.search(pattern, text)
+    assert found, f"{pattern!r} not in the output:\n{text}"
+    return float(found.group(1))
+
+
+def test_cuba_fires_at_the_published_rate(tmp_path):
+    out = run_example("cuba", tmp_path)
+    synapses = number(r"(\d+) synapses", out)
+    assert abs(synapses - 0.02 * 4000 * 4000) < 5 * (0.02 * 0.98 * 4000 * 4000) ** 0.5
+    rate = number(r"mean rate ([\d.]+) Hz", out)
+    assert 3.0 < rate < 9.0              # Brette et al. 2007 / Brian2: about 5-6 Hz
+    exc, inh = number(r"excitatory ([\d.]+)", out), number(r"inhibitory ([\d.]+)", out)
+    assert abs(0.8 * exc + 0.2 * inh - rate) < 0.01
+
+
+def test_coba_is_self_sustained_and_asynchronous(tmp_path):
+    out = run_example("coba", tmp_path)
+    rate = number(r"mean rate ([\d.]+) Hz", out)
+    assert 10.0 < rate < 40.0
+    g_exc, g_inh = number(r"mean g_exc ([\d.]+)", out), number(r"mean g_inh ([\d.]+)", out)
+    # with a steady rate nu, the mean conductance is rate * in-degree * w * tau
+    assert g_exc == pytest.approx(rate / 1000 * 64 * 0.6 * 5.0, rel=0.25)
+    assert g_inh == pytest.approx(rate / 1000 * 16 * 6.7 * 10.0, rel=0.25)
+
+
+@pytest.mark.slow
+def test_cobahh_neurons_fire_action_potentials(tmp_path):
+    out = run_example("cobahh", tmp_path)
+    rate = number(r"mean rate ([\d.]+) Hz", out)
+    assert 10.0 < rate < 80.0
+    assert number(r"(\d+) of 4000 neurons fired", out) > 2000
+    v_min = number(r"v between (-?[\d.]+)", out)
+    v_max = number(r"and (-?[\d.]+) mV", out)
+    assert -90.0 < v_min < -65.0         # never below E_K = -90 mV
+    assert 20.0 < v_max < 50.0           # overshoot, below E_Na = 50 mV
+
+
+def test_reservoir_decays_for_g_below_1_and_not_above(tmp_path):
+    out = run_example("reservoir", tmp_path)
+    low = re.search(r"g = 0\.5: rms r at t = 0: ([\d.]+), over 400-500 ms \(no input\): "
+                    r"([\d.e+-]+); with input, temporal std over 900-1000 ms: ([\d.e+-]+)", out)
+    high = re.search(r"g = 1\.5: rms r at t = 0: ([\d.]+), over 400-500 ms \(no input\): "
+                     r"([\d.e+-]+); with input, temporal std over 900-1000 ms: ([\d.e+-]+)", out)
+    assert low and high, out
+    start, free_low, wander_low = (float(x) for x in low.groups())
+    _, free_high, wander_high = (float(x) for x in high.groups())
+    assert start > 0.3
+    # g = 0.5: v decays at least as fast as exp(-(1 - g * radius) t / tau) from ~0.6
+    assert free_low < 1e-3
+    assert free_high > 0.3               # g = 1.5: self-sustained, no decay
+    assert wander_low < 1e-4             # settled on a fixed point under the input
+    assert wander_high > 1e-3            # still moving
+    assert number(r"max \|v - v\*\| = ([\d.e+-]+)", out) < 1e-3   # the fixed point
+
+
+def test_mcculloch_pitts_computes_and_or_and_not(tmp_path):
+    out = run_example("mcculloch_pitts", tmp_path)
+    tables = dict(re.findall(r"^(.+?): w = .*?truth table ([01>,\- ]+);", out, re.M))
+    assert tables == {"AND": "00->0, 01->0, 10->0, 11->1",
+                      "OR": "00->0, 01->1, 10->1, 11->1",
+                      "x1 AND NOT x2": "00->0, 01->0, 10->1, 11->0"}
+    checks = re.findall(r"at all (\d+) points: (\w+); y equals the shipped model's: (\w+)", out)
+    assert checks == [("6404", "True", "True")] * 3
