@@ -57,15 +57,12 @@ for f in range(len(functions)):                    # unit k of each function rea
 weights = np.array([[p["w1"], p["w2"]] for p in parameters.values()])
 feed.w = weights[feed.j // points, feed.i % 2]    # (synapses are kept in presynaptic order)
 units.b = np.repeat([p["b"] for p in parameters.values()], points)
-# units.a and units.y cannot be read while they depend on sum(in) (KeyError 'sum(in)'): a
-# monitor samples them at t = 0, where sum(in) comes from the inputs set above.
-sample = eq.StateMonitor(units, ["a", "y"])
-eq.Network(inputs, units, feed, sample, dt=1.0).run(1.0)
+eq.Network(inputs, units, feed, dt=1.0).run(1.0)   # sum(in) from the inputs set above
 
 fig, axes = plt.subplots(1, len(functions), figsize=(13.5, 4.8))
 for f, (ax, (name, (model, changes))) in enumerate(zip(axes, functions.items())):
     w1, w2, b = (parameters[name][key] for key in ("w1", "w2", "b"))
-    a, y = (values[0, f * points:(f + 1) * points] for values in (sample.a, sample.y))
+    a, y = (values[f * points:(f + 1) * points] for values in (units.a, units.y))
 
     reference = eq.Population(model, points)           # the shipped model, no network
     for key, value in {**changes, "x1": x1, "x2": x2}.items():

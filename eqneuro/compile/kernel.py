@@ -38,6 +38,7 @@ class ProjectionBlock:
     input_calls: tuple[str, ...]
     deliver_calls: tuple[str, ...]
     record_calls: tuple[str, ...] = ()
+    blas: bool = False                         # calls scipy.linalg.cython_blas
 
 
 def population_fields(block: PopulationBlock) -> list[Field]:
@@ -78,6 +79,7 @@ def network_source(populations: tuple[PopulationBlock, ...],
     summary = "; ".join(b.title for b in populations + projections) or "empty"
     return _template().render(
         summary=summary, version=__version__, block=BLOCK,
+        blas=any(b.blas for b in projections),
         fields=[dict(name=f.name, kind=f.kind, slot=f.slot, ctype=f.ctype, decl=_declaration(f))
                 for f in fields],
         populations=[population_view(b) for b in populations],

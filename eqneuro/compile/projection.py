@@ -117,7 +117,12 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
                        Field(sides.field("_depth"), "n"), Field(sides.field("_delay"), "n")]
         functions.append(_deliver_function(sides, synapse_model))
         deliver_calls.append(f"_deliver_{sides.prefix}(_net, _g)")
-    if part.continuous:
+    if part.continuous and part.storage == "dense":
+        function = _dense_sum_function(sides, synapse_model)
+        fields += [Field(sides.field(snapshot_pointer("pre", "_factor")), "d")]
+        functions.append(function)
+        input_calls.append(f"_sum_{sides.prefix}(_net, _g)")
+    elif part.continuous:
         fields += [Field(sides.field("_crow"), "l"), Field(sides.field("_cpre"), "i")]
         fields += [Field(sides.field(synapse_pointer("c_" + p.name)), "d")
                    for p in synapse_model.parameters if p.name in part.array_parameters]
@@ -125,7 +130,7 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
         fields += [Field(sides.field(snapshot_pointer(side, name)), "d")
                    for side, name in sides.snapshots]
         functions.append(function)
-        input_calls.append(f"_sum_{sides.prefix}(_net)")
+        input_calls.append(f"_sum_{sides.prefix}(_net, _g)")
     record_calls = []
     if part.monitors:
         for k, names in enumerate(part.monitors):
@@ -140,7 +145,42 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
              + f", {'events' if part.event else ''}{' + ' if part.event and part.continuous else ''}"
              + f"{'continuous' if part.continuous else ''}, delay {part.delay}")
     return ProjectionBlock(index, sides.prefix, title, tuple(fields), tuple(functions),
-                           tuple(input_calls), tuple(deliver_calls), tuple(record_calls))
+                           tuple(input_calls), tuple(deliver_calls), tuple(record_calls),
+                           blas=part.continuous and part.storage == "dense"
+                           and "w" in part.array_parameters)
+
+
+def _dense_sum_function(sides: _Sides, synapse_model) -> str:
+    """All pairs, psp = w * f(pre): sum(T) += W f with W[post, pre] the weights themselves
+    (kept in presynaptic order, they are W in column-major order): one BLAS dgemv."""
+    f = sides.field
+    post, pre = f"p{sides.part.post}", f"p{sides.part.pre}"
+    weight = sympy.Symbol("synapse:w", real=True)
+    factor = sympy.simplify(sides.expression(synapse_model.psp, snapshot=False) / weight)
+    snapshot = f"_net.{f(snapshot_pointer('pre', '_factor'))}"
+    inputs = f"_net.{field_name(post, input_pointer(sides.part.target))}"
+    out = (f"cdef void _sum_{sides.prefix}(_Net *_net, int64_t _g) noexcept nogil:\n"
+           f'    """sum({sides.part.target}) of population {sides.part.post} += W f(pre)."""\n'
+           "    cdef Py_ssize_t _i, _j\n"
+           "    cdef double _dt = _net._dt\n"
+           "    cdef double _t = _g * _dt\n"
+           "    cdef double _total = 0.0, _one = 1.0\n"
+           "    cdef int _m, _n, _inc = 1\n"
+           "    cdef char _trans = 78\n"                     # 'N'
+           f"    for _i in range(_net.{pre}_n):\n"
+           f"        {snapshot}[_i] = {sides.printer('_t').doprint(factor)}\n")
+    if "w" in sides.part.array_parameters:
+        return out + (
+            f"    _m = <int>_net.{post}_n\n"
+            f"    _n = <int>_net.{pre}_n\n"
+            f"    dgemv(&_trans, &_m, &_n, &_one, _net.{f(synapse_pointer('w'))}, &_m, "
+            f"{snapshot}, &_inc, &_one, {inputs}, &_inc)\n")
+    return out + (                               # one weight: w * (sum of f) for every post
+        f"    for _i in range(_net.{pre}_n):\n"
+        f"        _total = _total + {snapshot}[_i]\n"
+        f"    _total = _total * _net.{f(c_name('w'))}\n"
+        f"    for _j in range(_net.{post}_n):\n"
+        f"        {inputs}[_j] += _total\n")
 
 
 def _record_function(sides: _Sides) -> str:
@@ -233,12 +273,12 @@ def _sum_function(sides: _Sides, synapse_model) -> str:
         expr = sides.qualified(side, sides.models[side].inline_assignments(symbol(name)))
         snapshot_lines.append(f"        _net.{f(snapshot_pointer(side, name))}[_i] = "
                               f"{pre_printer.doprint(expr)}")
-    out = (f"cdef void _sum_{sides.prefix}(_Net *_net) noexcept nogil:\n"
+    out = (f"cdef void _sum_{sides.prefix}(_Net *_net, int64_t _g) noexcept nogil:\n"
            f'    """sum({sides.part.target}) of population {sides.part.post} += psp over its rows."""\n'
            "    cdef Py_ssize_t _i, _j, _k\n"
            "    cdef double _acc\n"
            "    cdef double _dt = _net._dt\n"
-           "    cdef double _t = _net._step0 * _dt\n")
+           "    cdef double _t = _g * _dt\n")
     if snapshot_lines:
         out += f"    for _i in range(_net.{pre}_n):\n" + "\n".join(snapshot_lines) + "\n"
     inputs = f"_net.{field_name(post, input_pointer(sides.part.target))}"

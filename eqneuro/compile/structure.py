@@ -28,6 +28,7 @@ class ProjectionPart:
     delay: str                              # none | uniform | per-synapse
     array_parameters: tuple[str, ...]       # synapse parameters stored per synapse
     monitors: tuple[tuple[str, ...], ...] = ()   # synapse values recorded, per StateMonitor
+    storage: str = "csr"                    # continuous: csr (post rows) | dense (BLAS)
 
 
 @dataclass(frozen=True, slots=True)

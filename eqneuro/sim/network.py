@@ -155,7 +155,8 @@ class Network:
                            index[id(p._post.population)], p._eq_names(), p.target or "",
                            p.event, p.continuous, p._eq_delay_steps(self.dt)[0],
                            p._eq_array_parameters(),
-                           tuple(m.variables for m in self._monitors_of(p, StateMonitor)))
+                           tuple(m.variables for m in self._monitors_of(p, StateMonitor)),
+                           p._eq_storage())
             for p in self.projections)
         return NetworkStructure(tuple(parts), projections)
 
@@ -508,7 +509,7 @@ class _ProjectionRun:
                     a[synapse_pointer(name)] = value
             else:
                 a[c_name(name)] = value
-        if proj.continuous:
+        if proj.continuous and proj._eq_storage() == "csr":
             by_post = np.argsort(proj._post_index, kind="stable")
             n_post = len(proj._post.population)
             crow = np.zeros(n_post + 1, dtype=np.int64)

@@ -152,6 +152,7 @@ class Population:
                 needed |= names_in(tree)
         values: dict[str, object] = dict(self._eq_params)
         values.update(self._eq_state_arrays())
+        values.update({f"sum({target})": array for target, array in self._eq_inputs().items()})
         values["t"] = self._eq_time       # the time of the current state
         if "dt" in needed:
             values["dt"] = self._eq_dt(name)

@@ -250,6 +250,20 @@ class Projection:
         return np.ascontiguousarray(array)
 
     # ---- what the kernel needs --------------------------------------------------------
+    def _eq_storage(self) -> str:
+        """dense when every pair of two whole populations is one synapse, in post order within
+        each presynaptic row, and the psp is w times a function of the presynaptic side
+        (then the synapse weights are the matrix of a BLAS mat-vec); else csr."""
+        if not self.continuous or not (self._pre.whole and self._post.whole):
+            return "csr"
+        n_pre, n_post = len(self._pre.population), len(self._post.population)
+        if len(self) != n_pre * n_post or len(self) == 0 or not _weight_times_pre(
+                self._info.psp, {n.written: n.side for n in self._binding.names}):
+            return "csr"
+        rows = self._post_index.reshape(n_pre, n_post)
+        return "dense" if np.array_equal(rows, np.broadcast_to(
+            np.arange(n_post, dtype=np.int32), rows.shape)) else "csr"
+
     def _eq_synapse_key(self) -> str:
         key = getattr(self._synapse, "_key", None)
         return key if key is not None else repr(self._info)
@@ -292,3 +306,14 @@ class Projection:
             value = int(steps.flat[0]) if steps.size else 0
             return ("none" if value == 0 else "uniform"), value
         return "per-synapse", steps
+
+
+def _weight_times_pre(tree, sides: dict[str, str]) -> bool:
+    """psp = w * f(presynaptic names, numbers) as an op-tree."""
+    from ..evaluate import names_in
+    if tree is None or tree[0] != "mul":
+        return False
+    weights = [c for c in tree[1:] if c == ("sym", "w")]
+    others = [c for c in tree[1:] if c != ("sym", "w")]
+    return len(weights) == 1 and all(sides.get(name) == "pre" for c in others
+                                     for name in names_in(c))
