@@ -434,14 +434,14 @@ cdef void _prelude_p0(_Net *_net) noexcept nogil:
 
 
 # ---- the step, in the order of DESIGN.md "Networks" (written once, here)
-cdef void _inputs(_Net *_net) noexcept nogil:
-    """1. Continuous inputs: every sum(T) from the state at t."""
+cdef void _inputs(_Net *_net, int64_t _g) noexcept nogil:
+    """1. Continuous inputs: every sum(T) from the state at t = _g*dt."""
     pass
 
 
 cdef void _begin_step(_Net *_net, int64_t _g) noexcept nogil:
     """Before the step from t = _g*dt: the inputs, then the monitors' samples of the state at t."""
-    _inputs(_net)
+    _inputs(_net, _g)
     _record_p0(_net, _g)
 
 
@@ -547,7 +547,7 @@ cdef int64_t _run(_Net *_net) noexcept nogil:
     if _net._threads > 1 and _net._nblocks > 1:
         _done = _run_team(_net)
         if _done >= 0:
-            _inputs(_net)
+            _inputs(_net, _net._step0 + _done)
             return _done
     for _step in range(_net._nsteps):
         _g = _net._step0 + _step
@@ -558,9 +558,9 @@ cdef int64_t _run(_Net *_net) noexcept nogil:
                 _block_done(_net, _bi, _g, _flags, _events)
         _deliver(_net, _g)
         if _must_stop(_net, _step + 1):
-            _inputs(_net)
+            _inputs(_net, _g + 1)
             return _step + 1
-    _inputs(_net)
+    _inputs(_net, _net._step0 + _net._nsteps)
     return _net._nsteps
 
 
