@@ -41,7 +41,7 @@ def _built(structure: NetworkStructure, neurons: tuple, synapses: tuple) -> Buil
 def network_source(structure: NetworkStructure, neurons: tuple, synapses: tuple = ()) -> str:
     from .compile.codegen import population_block
     from .compile.kernel import network_source as render
-    from .compile.projection import input_calls, projection_block
+    from .compile.projection import cleared_inputs, projection_block
     blocks = []
     for index, (part, neuron) in enumerate(zip(structure.populations, neurons)):
         analysed = neuron._analysis()
@@ -52,4 +52,4 @@ def network_source(structure: NetworkStructure, neurons: tuple, synapses: tuple 
         projection_block(index, part, structure, synapse.model, models[part.pre],
                          models[part.post])
         for index, (part, synapse) in enumerate(zip(structure.projections, synapses)))
-    return render(tuple(blocks), projections, input_calls(structure))
+    return render(tuple(blocks), projections, cleared_inputs(structure))

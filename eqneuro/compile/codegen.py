@@ -126,7 +126,7 @@ class _Builder:
         args = [Argument("_n", "n"), Argument("_bstart", "n"), Argument("_bend", "n"),
                 Argument("_record_spikes", "n"), Argument("_spike_index", "i"),
                 Argument("_spike_step", "l"), Argument("_spike_count", "l"),
-                Argument("_spike_capacity", "n"), Argument("_all_flags", "b"),
+                Argument("_spike_capacity", "n"), Argument("_all_flags", "i"),
                 Argument("_fired", "i")]
         for k, names in enumerate(self.layout.monitors):
             args += [Argument(f"_m{k}_idx", "l"), Argument(f"_m{k}_n", "n"),

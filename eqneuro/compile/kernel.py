@@ -25,20 +25,73 @@ class Field:
     ctype: str = ""
 
 
+# A projection's functions, each rendered by the template macro of its kind. `loads` are
+# the _Net fields it reads, copied to restrict locals of the same names; the printed
+# statements use those locals and the indices _i (pre), _j (post), _k (synapse).
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """on_pre for every spike whose delay ends at t+dt (3. of the step)."""
+
+    pre: str                    # the presynaptic population's prefix
+    delay: str                  # none | uniform | per-synapse
+    loads: tuple[str, ...]
+    lines: tuple[str, ...]      # on_pre, for synapse _k of spike _i onto _j
+    prefetch: str               # the post array on_pre updates first (prefetched), or ""
+
+
+@dataclass(frozen=True, slots=True)
+class RowSum:
+    """sum(T) += psp over each postsynaptic neuron's synapse row (1. of the step)."""
+
+    pre: str
+    post: str
+    target: str
+    loads: tuple[str, ...]
+    snapshot_lines: tuple[str, ...]    # derived values of pre neurons _i, at the step's t
+    psp: str
+    inputs: str                        # the local of the post population's sum(T) array
+
+
+@dataclass(frozen=True, slots=True)
+class DenseSum:
+    """All pairs with psp = w*f(pre): sum(T) += W f, one BLAS dgemv (or w*sum(f))."""
+
+    pre: str
+    post: str
+    target: str
+    loads: tuple[str, ...]
+    factor: str                 # f(pre) of neuron _i
+    snapshot: str               # the local of the array that holds f(pre)
+    inputs: str
+    weights: str                # the local of the weight matrix, or "" for one weight
+    weight: str                 # the local of the one weight
+
+
+@dataclass(frozen=True, slots=True)
+class SynapseRecord:
+    """State monitors of synapse values, sampled at the start of the step."""
+
+    loads: tuple[str, ...]
+    monitors: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (prefix, (buffer, value))
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectionBlock:
-    """One projection's part of a network kernel: fields, functions, and its calls in the
-    input phase and the delivery phase."""
+    """One projection's part of a network kernel: its fields and functions."""
 
     index: int
     prefix: str
     title: str
     fields: tuple[Field, ...]
-    functions: tuple[str, ...]
-    input_calls: tuple[str, ...]
-    deliver_calls: tuple[str, ...]
-    record_calls: tuple[str, ...] = ()
-    blas: bool = False                         # calls scipy.linalg.cython_blas
+    delivery: Delivery | None = None
+    row_sum: RowSum | None = None
+    dense_sum: DenseSum | None = None
+    record: SynapseRecord | None = None
+
+    @property
+    def blas(self) -> bool:                    # calls scipy.linalg.cython_blas
+        return self.dense_sum is not None and bool(self.dense_sum.weights)
 
 
 def population_fields(block: PopulationBlock) -> list[Field]:
@@ -67,7 +120,9 @@ def population_view(block: PopulationBlock) -> dict:
 
 def network_source(populations: tuple[PopulationBlock, ...],
                    projections: tuple[ProjectionBlock, ...] = (),
-                   input_calls: tuple[str, ...] = ()) -> str:
+                   cleared_inputs: tuple[str, ...] = ()) -> str:
+    """cleared_inputs: the _Net fields of the sum(T) arrays that projections feed, each
+    given as (field, population prefix), zeroed at the start of the input phase."""
     fields: list[Field] = []
     for block in populations:
         fields += population_fields(block)
@@ -83,11 +138,7 @@ def network_source(populations: tuple[PopulationBlock, ...],
         fields=[dict(name=f.name, kind=f.kind, slot=f.slot, ctype=f.ctype, decl=_declaration(f))
                 for f in fields],
         populations=[population_view(b) for b in populations],
-        projections=[dict(index=b.index, title=b.title, functions=b.functions)
-                     for b in projections],
-        input_calls=list(input_calls) + [c for b in projections for c in b.input_calls],
-        deliver_calls=[call for b in projections for call in b.deliver_calls],
-        record_calls=[call for b in projections for call in b.record_calls])
+        projections=projections, cleared_inputs=cleared_inputs)
 
 
 def _declaration(field: Field) -> str:

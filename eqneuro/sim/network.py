@@ -400,7 +400,7 @@ class _PopulationRun:
             size = self.capacity if self.spike_monitors else 1
             network._buffers[key] = (
                 np.empty(size, dtype=np.int32), np.empty(size, dtype=np.int64),
-                np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.uint8),
+                np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int32),
                 np.zeros(n, dtype=np.int32))
         (self.spike_index, self.spike_step, self.spike_count, self.all_flags,
          self.fired) = network._buffers[key]

@@ -36,10 +36,26 @@ cdef extern from *:
         else r = copysign(0.0, b);
         return r;
     }
-    /* The first j >= start with flags[j] != 0 (or n): events are rare, so test 8 at once. */
-    static inline Py_ssize_t eq_next_event(const uint8_t *flags, Py_ssize_t j, Py_ssize_t n) {
-        uint64_t word;
-        while (j + 8 <= n) { memcpy(&word, flags + j, 8); if (word) break; j += 8; }
+    /* The first j >= start with flags[j] != 0 (or n): events are rare, so test 4 at once.
+       (Flags are int32, as wide as the refractory counters: a uint8 flag would make the
+       vectorised update loop take 64 neurons at once and spill its registers.) */
+    /* Prefetch the synapse row of presynaptic row i, and the post values its spike updates. */
+    static inline void eq_prefetch_row(const int32_t *post, const int64_t *row, int64_t i) {
+        const char *q = (const char *)((uintptr_t)(post + row[i]) & ~(uintptr_t)63);
+        const char *end = (const char *)(post + row[i + 1]);
+        for (; q < end; q += 64) __builtin_prefetch(q);
+    }
+    static inline void eq_prefetch_targets(const double *g, const int32_t *post,
+                                           const int64_t *row, int64_t i) {
+        for (int64_t k = row[i]; k < row[i + 1]; k++) __builtin_prefetch(g + post[k], 1);
+    }
+    static inline Py_ssize_t eq_next_event(const int32_t *flags, Py_ssize_t j, Py_ssize_t n) {
+        uint64_t a, b;
+        while (j + 4 <= n) {
+            memcpy(&a, flags + j, 8); memcpy(&b, flags + j + 2, 8);
+            if (a | b) break;
+            j += 4;
+        }
         while (j < n && !flags[j]) j++;
         return j;
     }
@@ -49,7 +65,10 @@ cdef extern from *:
     ctypedef int64_t* lptr "int64_t * __restrict__"
     ctypedef uint8_t* bptr "uint8_t * __restrict__"
     int eq_not_finite(double x) nogil
-    Py_ssize_t eq_next_event(const uint8_t *flags, Py_ssize_t j, Py_ssize_t n) nogil
+    Py_ssize_t eq_next_event(const int32_t *flags, Py_ssize_t j, Py_ssize_t n) nogil
+    void eq_prefetch_row(const int32_t *post, const int64_t *row, int64_t i) nogil
+    void eq_prefetch_targets(const double *g, const int32_t *post, const int64_t *row,
+                             int64_t i) nogil
     double eq_min(double a, double b) nogil
     double eq_max(double a, double b) nogil
     double eq_sign(double x) nogil
@@ -217,7 +236,7 @@ cdef struct _Net:
     lptr p0_spike_step
     lptr p0_spike_count
     int64_t p0_spike_capacity
-    bptr p0_all_flags
+    iptr p0_all_flags
     iptr p0_fired
     lptr p0_m0_idx
     int64_t p0_m0_n
@@ -247,7 +266,7 @@ FIELDS = (
     ("p0_spike_step", "l"),
     ("p0_spike_count", "l"),
     ("p0_spike_capacity", "n"),
-    ("p0_all_flags", "b"),
+    ("p0_all_flags", "i"),
     ("p0_fired", "i"),
     ("p0_m0_idx", "l"),
     ("p0_m0_n", "n"),
@@ -260,7 +279,7 @@ FIELDS = (
 
 # ---- population 0: LIF, method exact
 cdef inline int32_t _update_p0(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, double _t,
-        double _tn, double _dt, uint8_t *_flags, const double *_kv,
+        double _tn, double _dt, int32_t *_flags, const double *_kv,
         dptr _s_v, double eqv_C, double eqv_g_L, double eqv_V_L, double eqv_V_T, double eqv_V_r, dptr _p_I, iptr _ref) noexcept nogil:
     """Advance neurons _b0.._b1-1 by one step. Returns events: bit 0 spike, bit 1 non-finite."""
     cdef Py_ssize_t _i
@@ -293,13 +312,13 @@ cdef inline int32_t _update_p0(Py_ssize_t _b0, Py_ssize_t _b1, int64_t _g, doubl
         _ref[_i] = <int32_t>(fmax(_k4, 0.0) + 0.5) if _fire else _r - <int32_t>(_r > 0)
         _flag = _fire | (_bad << 1)
         _s_v[_i] = eqv_v
-        _flags[_i - _b0] = <uint8_t>_fire
+        _flags[_i - _b0] = _fire
         _events = _events | _flag
     return _events
 
 
 cdef inline int32_t _block_p0(_Net *_net, Py_ssize_t _b0, int64_t _g,
-                                  uint8_t *_flags) noexcept nogil:
+                                  int32_t *_flags) noexcept nogil:
     cdef double _t = _g * _net._dt
     return _update_p0(_b0, min(_b0 + 256, _net.p0_n), _g, _t,
                           _t + _net._dt, _net._dt, _flags, _net.p0_kv,
@@ -307,7 +326,7 @@ cdef inline int32_t _block_p0(_Net *_net, Py_ssize_t _b0, int64_t _g,
 
 
 cdef void _collect_p0(_Net *_net, Py_ssize_t _b0, Py_ssize_t _count, int64_t _g,
-                          const uint8_t *_flags) noexcept nogil:
+                          const int32_t *_flags) noexcept nogil:
     """This block's spikes, in neuron order: to the step's list and to the spike monitor."""
     cdef Py_ssize_t _j = eq_next_event(_flags, 0, _count)
     while _j < _count:
@@ -337,7 +356,7 @@ cdef void _nonfinite_p0(_Net *_net, Py_ssize_t _b0, int64_t _g) noexcept nogil:
     cdef lptr _spike_step = _net.p0_spike_step
     cdef lptr _spike_count = _net.p0_spike_count
     cdef int64_t _spike_capacity = _net.p0_spike_capacity
-    cdef bptr _all_flags = _net.p0_all_flags
+    cdef iptr _all_flags = _net.p0_all_flags
     cdef iptr _fired = _net.p0_fired
     cdef lptr _m0_idx = _net.p0_m0_idx
     cdef int64_t _m0_n = _net.p0_m0_n
@@ -373,7 +392,7 @@ cdef void _record_p0(_Net *_net, int64_t _g) noexcept nogil:
     cdef lptr _spike_step = _net.p0_spike_step
     cdef lptr _spike_count = _net.p0_spike_count
     cdef int64_t _spike_capacity = _net.p0_spike_capacity
-    cdef bptr _all_flags = _net.p0_all_flags
+    cdef iptr _all_flags = _net.p0_all_flags
     cdef iptr _fired = _net.p0_fired
     cdef lptr _m0_idx = _net.p0_m0_idx
     cdef int64_t _m0_n = _net.p0_m0_n
@@ -417,7 +436,7 @@ cdef void _prelude_p0(_Net *_net) noexcept nogil:
     cdef lptr _spike_step = _net.p0_spike_step
     cdef lptr _spike_count = _net.p0_spike_count
     cdef int64_t _spike_capacity = _net.p0_spike_capacity
-    cdef bptr _all_flags = _net.p0_all_flags
+    cdef iptr _all_flags = _net.p0_all_flags
     cdef iptr _fired = _net.p0_fired
     cdef lptr _m0_idx = _net.p0_m0_idx
     cdef int64_t _m0_n = _net.p0_m0_n
@@ -445,7 +464,7 @@ cdef void _begin_step(_Net *_net, int64_t _g) noexcept nogil:
     _record_p0(_net, _g)
 
 
-cdef inline int32_t _block(_Net *_net, Py_ssize_t _bi, int64_t _g, uint8_t *_flags) noexcept nogil:
+cdef inline int32_t _block(_Net *_net, Py_ssize_t _bi, int64_t _g, int32_t *_flags) noexcept nogil:
     """2. Block _bi of the network integrates to t+dt, tests spikes, resets (flags: its spike
     flags, or NULL for the population's own flag array)."""
     if _bi < _net.p0_bend:
@@ -455,7 +474,7 @@ cdef inline int32_t _block(_Net *_net, Py_ssize_t _bi, int64_t _g, uint8_t *_fla
     return 0
 
 
-cdef void _block_done(_Net *_net, Py_ssize_t _bi, int64_t _g, const uint8_t *_flags,
+cdef void _block_done(_Net *_net, Py_ssize_t _bi, int64_t _g, const int32_t *_flags,
                       int32_t _events) noexcept nogil:
     """The spikes and blow-ups of block _bi, as they happened (flags as for _block)."""
     cdef Py_ssize_t _b0
@@ -539,7 +558,7 @@ cdef int64_t _run_team(_Net *_net) noexcept nogil:
 cdef int64_t _run(_Net *_net) noexcept nogil:
     cdef Py_ssize_t _bi
     cdef int64_t _step, _g, _done
-    cdef uint8_t _flags[256]
+    cdef int32_t _flags[256]
     cdef int32_t _events
     _prelude_p0(_net)
     if _net._nsteps <= 0:
@@ -591,7 +610,7 @@ def run(values):
     _net.p0_spike_step = <lptr><uintptr_t>values[20]
     _net.p0_spike_count = <lptr><uintptr_t>values[21]
     _net.p0_spike_capacity = values[22]
-    _net.p0_all_flags = <bptr><uintptr_t>values[23]
+    _net.p0_all_flags = <iptr><uintptr_t>values[23]
     _net.p0_fired = <iptr><uintptr_t>values[24]
     _net.p0_m0_idx = <lptr><uintptr_t>values[25]
     _net.p0_m0_n = values[26]
