@@ -1,5 +1,6 @@
 """NeuronModel + UpdatePlan + Layout -> PopulationBlock: one population's part of a network
-kernel, as pre-printed lines per phase (kernel.py assembles the blocks)."""
+kernel, as printed statements and expressions; the loops, the order of the phases and the
+spike, reset and refractory logic are the template's (templates/network.pyx.j2)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,9 +28,20 @@ C_TYPES = {"d": "dptr", "i": "iptr", "l": "lptr", "b": "bptr", "f": "double", "n
 
 
 @dataclass(frozen=True, slots=True)
+class StateRecord:
+    """One state monitor of a population: its statements for neuron _i, and what it stores."""
+
+    index: int
+    lines: tuple[str, ...]                   # loads and derived values of neuron _i
+    values: tuple[tuple[str, str], ...]      # (buffer, printed value)
+
+
+@dataclass(frozen=True, slots=True)
 class PopulationBlock:
     """One population's part of a network kernel: its fields (in the kernel's _Net struct,
-    named prefix + argument) and its printed lines per phase."""
+    named prefix + argument) and, for the template's update loop (per neuron _i, in this
+    order): loads, integration statements, bounds, then spike test, resets, refractory
+    count-down and stores."""
 
     index: int
     prefix: str
@@ -38,14 +50,21 @@ class PopulationBlock:
     other_arguments: tuple[Argument, ...]     # monitors, spike lists, sizes
     locals: tuple[str, ...]                   # of the update function
     record_locals: tuple[str, ...]            # of the state monitors' function
-    prelude_lines: tuple[str, ...]
-    invariant_lines: tuple[str, ...]
-    update_lines: tuple[str, ...]
-    record_lines: tuple[str, ...]
-    has_spike: bool
+    invariants: tuple[str, ...]               # loop invariants _kv[k], once per run
+    invariant_names: tuple[str, ...]          # their locals in the update function
+    loads: tuple[str, ...]                    # neuron _i's state, parameters, inputs
+    refractory: bool
+    uses_active: bool                         # _active = 1.0 unless refractory
+    statements: tuple[str, ...]               # integration: temporaries, then _new_<x>
+    updated: tuple[tuple[str, str], ...]      # (local, state pointer) of integrated vars
+    bounds: tuple[tuple[str, str, str], ...]  # (_new_<x>, eq_max | eq_min, bound)
+    spike: str                                # the printed spike condition, or ""
+    spike_statements: tuple[str, ...]         # derived values the spike and resets read
+    resets: tuple[tuple[str, str], ...]       # (local, printed value)
+    refractory_steps: str                     # refractory / dt, printed
+    stored: tuple[str, ...]                   # every state pointer (non-finite search)
+    records: tuple[StateRecord, ...]
     keeps_fired: bool                         # its step's spikes feed projections
-    nonfinite_test: str
-    invariants: int
 
     def field(self, argument: str) -> str:
         return field_name(self.prefix, argument)
@@ -162,111 +181,80 @@ class _Builder:
                              f"{printer.doprint(assignment.value)}")
         return lines
 
-    def update_lines(self) -> list[str]:
-        """One vectorisable pass per neuron: integrate, clip, flag non-finite values, test
-        the spike condition, reset with selects, count down the refractory period."""
-        model = self.model
+    def integration(self) -> dict:
+        """The update loop's statements: integrate, then the bounds (which see the new state;
+        the template tests for non-finite values before them, so that a bound cannot hide a
+        blow-up, and a NaN bound makes the variable NaN for the next step's test)."""
         printer = self.printer("_t")
-        lines = self.loads()
+        loads = self.loads()
         statements, updates = cse_statements(
             [(sym, self.hoist(expr)) for sym, expr in self.plan.statements],
             [(name, self.hoist(expr)) for name, expr in self.plan.updates])
-        if model.refractory is not None:
-            lines.append("_r = _ref[_i]")
-        if any(e.has(ACTIVE) for _, e in list(statements) + list(updates)):
-            lines.append(f"{self.local('_active')} = <double>(_r == 0)")
-        for sym, expr in statements:
-            lines.append(f"{self.local(internal_name(sym))} = {printer.doprint(expr)}")
-        for name, expr in updates:
-            lines.append(f"{self.local('_new_' + c_name(name))} = {printer.doprint(expr)}")
-        # Bounds see the new state; the non-finite test comes first so that a bound cannot
-        # hide a blow-up. A NaN bound makes the variable NaN (eq_max propagates it), which
-        # the next step's test reports.
+        uses_active = any(e.has(ACTIVE) for _, e in list(statements) + list(updates))
+        if uses_active:
+            self.local("_active")
+        lines = [f"{self.local(internal_name(sym))} = {printer.doprint(expr)}"
+                 for sym, expr in statements]
+        lines += [f"{self.local('_new_' + c_name(name))} = {printer.doprint(expr)}"
+                  for name, expr in updates]
         new_state = {symbol(n): sympy.Symbol(f"$new_{c_name(n)}", real=True)
                      for n, _ in updates}
-        bounded = []
-        for variable in model.state:
-            new = "_new_" + c_name(variable.name)
+        bounds = []
+        for variable in self.model.state:
             for bound, function in ((variable.lower, "eq_max"), (variable.upper, "eq_min")):
                 if bound is not None:
                     value = self.printer("_tn").doprint(self.hoist(bound.xreplace(new_state)))
-                    bounded.append(f"{new} = {new} if _bad else {function}({new}, {value})")
-        # One test for all variables: a sum is non-finite when any term is (or when finite
-        # values near 1e308 overflow it, which is a blow-up too); runtime names the variable.
-        total = " + ".join(f"_new_{c_name(n)}" for n, _ in updates)
-        lines.append(f"_bad = eq_not_finite({total})" if updates else "_bad = 0")
-        lines += bounded
-        lines += [f"{c_name(n)} = _new_{c_name(n)}" for n, _ in updates]
-        lines += self.spike_lines()
-        lines += [f"{state_pointer(n)}[_i] = {c_name(n)}" for n, _ in updates]
-        return lines
+                    bounds.append(("_new_" + c_name(variable.name), function, value))
+        return dict(loads=tuple(loads), uses_active=uses_active, statements=tuple(lines),
+                    updated=tuple((c_name(n), state_pointer(n)) for n, _ in updates),
+                    bounds=tuple(bounds))
 
-    def spike_lines(self) -> list[str]:
+    def spiking(self) -> dict:
+        """The spike condition, resets and refractory period, printed at t + dt."""
         model = self.model
         if model.spike is None:
-            return ["_flag = _bad << 1"]
+            return dict(spike="", spike_statements=(), resets=(), refractory_steps="")
         printer = self.printer("_tn")
         exprs = [model.spike] + [r.value for r in model.reset]
         if model.refractory is not None:
             exprs.append(model.refractory)
-        lines = self.assignments_for(exprs, printer)
-        # A neuron whose state blew up neither spikes nor resets: the error shows the value.
-        condition = f"<int32_t>{printer.doprint(self.hoist(model.spike))} & (_bad ^ 1)"
-        if model.refractory is not None:
-            condition = f"<int32_t>(_r == 0) & {condition}"
-        lines.append(f"_fire = {condition}")
-        for reset in model.reset:
-            target = c_name(reset.target)
-            lines.append(f"{target} = {printer.doprint(self.hoist(reset.value))} if _fire "
-                         f"else {target}")
-        if model.refractory is not None:
-            # the period in steps, refractory/dt, is computed once per run when it is a constant
+        steps = ""
+        if model.refractory is not None:   # refractory/dt: once per run when a constant
             steps = printer.doprint(self.hoist(model.refractory / symbol("dt")))
-            period = f"<int32_t>(fmax({steps}, 0.0) + 0.5)"   # negative or NaN: none
-            lines.append(f"_ref[_i] = {period} if _fire else _r - <int32_t>(_r > 0)")
-        lines.append("_flag = _fire | (_bad << 1)")
-        return lines
+        return dict(
+            spike=printer.doprint(self.hoist(model.spike)),
+            spike_statements=tuple(self.assignments_for(exprs, printer)),
+            resets=tuple((c_name(r.target), printer.doprint(self.hoist(r.value)))
+                         for r in model.reset),
+            refractory_steps=steps)
 
-    def record_lines(self) -> list[str]:
+    def records(self) -> tuple[StateRecord, ...]:
         printer = self.printer("_t")
-        lines = []
+        records = []
         for k, names in enumerate(self.layout.monitors):
-            syms = [symbol(n) for n in names]
-            inner = self.loads() + self.assignments_for(syms, printer)
-            inner += [f"{monitor_buffer(k, n)}[_m{k}_count[0] * _m{k}_n + _j] = "
-                      f"{_recorded_value(n)}" for n in names]
-            lines += [f"if _g % _m{k}_every == 0:", f"    for _j in range(_m{k}_n):",
-                      f"        _i = _m{k}_idx[_j]"]
-            lines += ["        " + line for line in inner]
-            lines.append(f"    _m{k}_count[0] += 1")
-        return lines
-
-    def prelude_lines(self) -> list[str]:
-        """Loop invariants, computed once per run into _kv (the block function reads them)."""
-        printer = self.printer("_t")
-        return [f"_kv[{k}] = {printer.doprint(expr)}"
-                for k, expr in enumerate(self.hoist.found)]
-
-    def invariant_loads(self) -> list[str]:
-        return [f"{self.local(internal_name(sym))} = _kv[{k}]"
-                for k, sym in enumerate(self.hoist.found.values())]
+            lines = self.loads() + self.assignments_for([symbol(n) for n in names], printer)
+            values = tuple((monitor_buffer(k, n), _recorded_value(n)) for n in names)
+            records.append(StateRecord(k, tuple(lines), values))
+        return tuple(records)
 
     def block(self, index: int, keeps_fired: bool) -> PopulationBlock:
-        update = tuple(self.update_lines())
-        invariants = tuple(self.invariant_loads())
+        integration = self.integration()
+        spiking = self.spiking()
+        invariant_names = tuple(self.local(internal_name(sym))
+                                for sym in self.hoist.found.values())
         block_locals, self.locals = tuple(self.locals), []
-        record = tuple(self.record_lines())
-        prelude = tuple(self.prelude_lines())
-        stored = " + ".join(f"{state_pointer(n)}[_i]" for n in self.model.state_names)
+        records = self.records()
+        prelude = self.printer("_t")
+        invariants = tuple(prelude.doprint(expr) for expr in self.hoist.found)
         return PopulationBlock(
             index=index, prefix=f"p{index}",
             title=f"{self.model.name}, method {self.plan.method}",
             update_arguments=self.update_arguments(), other_arguments=self.other_arguments(),
-            locals=block_locals, record_locals=tuple(self.locals), prelude_lines=prelude,
-            invariant_lines=invariants, update_lines=update, record_lines=record,
-            has_spike=self.model.spike is not None, keeps_fired=keeps_fired,
-            nonfinite_test=f"eq_not_finite({stored})" if stored else "0",
-            invariants=max(1, len(prelude)))
+            locals=block_locals, record_locals=tuple(self.locals), invariants=invariants,
+            invariant_names=invariant_names, refractory=self.model.refractory is not None,
+            **integration, **spiking,
+            stored=tuple(state_pointer(n) for n in self.model.state_names),
+            records=records, keeps_fired=keeps_fired)
 
 
 def _recorded_value(name: str) -> str:

@@ -97,7 +97,7 @@ class ProjectionBlock:
 def population_fields(block: PopulationBlock) -> list[Field]:
     fields = [Field(block.field(a.name), a.kind, True, C_TYPES[a.kind])
               for a in block.update_arguments + block.other_arguments]
-    fields.append(Field(block.field("_kv"), "f", False, f"double[{block.invariants}]"))
+    fields.append(Field(block.field("_kv"), "f", False, f"double[{max(1, len(block.invariants))}]"))
     fields.append(Field(block.field("_nfired"), "n", False, "int64_t"))
     return fields
 
@@ -105,17 +105,12 @@ def population_fields(block: PopulationBlock) -> list[Field]:
 def population_view(block: PopulationBlock) -> dict:
     """What the template needs of a population, with its argument lists spelt out."""
     arguments = block.update_arguments
-    loads = [f"cdef {C_TYPES[a.kind]} {a.name} = _net.{block.field(a.name)}"
-             for a in arguments + block.other_arguments]
     return dict(
-        index=block.index, prefix=block.prefix, title=block.title,
+        block=block, index=block.index, prefix=block.prefix,
         update_parameters=", ".join(f"{C_TYPES[a.kind]} {a.name}" for a in arguments),
         update_arguments=", ".join(f"_net.{block.field(a.name)}" for a in arguments),
-        loads=loads, locals=block.locals, record_locals=block.record_locals,
-        prelude_lines=block.prelude_lines, invariant_lines=block.invariant_lines,
-        update_lines=block.update_lines, record_lines=block.record_lines,
-        has_spike=block.has_spike, keeps_fired=block.keeps_fired,
-        nonfinite_test=block.nonfinite_test)
+        field_loads=[f"cdef {C_TYPES[a.kind]} {a.name} = _net.{block.field(a.name)}"
+                     for a in arguments + block.other_arguments])
 
 
 def network_source(populations: tuple[PopulationBlock, ...],

@@ -340,32 +340,8 @@ cdef void _collect_p0(_Net *_net, Py_ssize_t _b0, Py_ssize_t _count, int64_t _g,
 cdef void _nonfinite_p0(_Net *_net, Py_ssize_t _b0, int64_t _g) noexcept nogil:
     """A neuron whose state blew up is left as it was (not clipped, not reset): find it."""
     cdef Py_ssize_t _i
-    cdef dptr _s_v = _net.p0_s_v
-    cdef double eqv_C = _net.p0_eqv_C
-    cdef double eqv_g_L = _net.p0_eqv_g_L
-    cdef double eqv_V_L = _net.p0_eqv_V_L
-    cdef double eqv_V_T = _net.p0_eqv_V_T
-    cdef double eqv_V_r = _net.p0_eqv_V_r
-    cdef dptr _p_I = _net.p0_p_I
-    cdef iptr _ref = _net.p0_ref
-    cdef int64_t _n = _net.p0_n
-    cdef int64_t _bstart = _net.p0_bstart
-    cdef int64_t _bend = _net.p0_bend
-    cdef int64_t _record_spikes = _net.p0_record_spikes
-    cdef iptr _spike_index = _net.p0_spike_index
-    cdef lptr _spike_step = _net.p0_spike_step
-    cdef lptr _spike_count = _net.p0_spike_count
-    cdef int64_t _spike_capacity = _net.p0_spike_capacity
-    cdef iptr _all_flags = _net.p0_all_flags
-    cdef iptr _fired = _net.p0_fired
-    cdef lptr _m0_idx = _net.p0_m0_idx
-    cdef int64_t _m0_n = _net.p0_m0_n
-    cdef int64_t _m0_every = _net.p0_m0_every
-    cdef lptr _m0_count = _net.p0_m0_count
-    cdef dptr _m0_var_v = _net.p0_m0_var_v
-    cdef dptr _m0_var_r = _net.p0_m0_var_r
     for _i in range(_b0, min(_b0 + 256, _net.p0_n)):
-        if eq_not_finite(_s_v[_i]) and _net._err[0] < 0:
+        if eq_not_finite(_net.p0_s_v[_i]) and _net._err[0] < 0:
             _net._err[0] = _g
             _net._err[1] = _i
             _net._err[2] = 0
