@@ -228,3 +228,63 @@ def test_an_input_sum_is_recordable():
     r = trace.v + 1
     expected = np.stack([np.zeros(5), 2.0 * r[:, 0], 3.0 * r[:, 1]], axis=1)
     np.testing.assert_allclose(trace["sum(inp)"], expected, rtol=1e-12)
+
+
+DRIVE = eq.Neuron("""
+neuron Drive:
+    parameters:
+        I = 0.0
+        tau = 1e300 : shared
+    equations:
+        tau*dv/dt = -v + I
+    method: euler
+""")
+
+
+def test_on_pre_changes_to_parameters_persist_across_runs():
+    """A post parameter and a homogeneous synapse parameter that on_pre changes keep the
+    change after the run (they were once one value for all, copied into the kernel)."""
+    pre, post = eq.Population(ONCE, 2), eq.Population(DRIVE, 2)
+    pre.v = [0.0, -3.0]               # fire in the steps to 0.3 ms and to 3.3 ms
+    proj = eq.Projection(pre, post, on_pre="I_post += w; w = w * 3.0", w=2.0)
+    proj.connect(i=[0, 1], j=[1, 0])
+    net = eq.Network(pre, post, proj, dt=0.1)
+    net.run(1.0)
+    np.testing.assert_array_equal(post.I, [0.0, 2.0])
+    np.testing.assert_array_equal(proj.w, [6.0, 2.0])
+    post.I = 1.0                      # one value again: on_pre still changes it per neuron
+    net.run(3.0)
+    np.testing.assert_array_equal(post.I, [3.0, 1.0])
+    np.testing.assert_array_equal(proj.w, [6.0, 6.0])
+
+
+def test_on_pre_may_not_change_a_parameter_that_an_exact_propagator_folds_in():
+    cascade = eq.Neuron("""
+neuron Cascade:
+    parameters:
+        I = 0.0
+    equations:
+        5.0 * ds/dt = -s + I
+        10.0 * dv/dt = -v + s
+    method: exact
+""")
+    kick = eq.Synapse("""
+synapse Kick:
+    on_pre:
+        I_post += w
+""")
+    with pytest.raises(eq.ModelError) as error:
+        eq.Projection(eq.Population(ONCE, 1), eq.Population(cascade, 1), synapse=kick)
+    message = str(error.value)
+    assert (error.value.line, error.value.column) == (4, 9)
+    assert "cannot assign 'I_post'" in message and "method exact" in message
+    assert "dI/dt = 0" in message
+    # an uncoupled exact update reads I itself: on_pre may change it
+    leaky = eq.Neuron("""
+neuron Leaky:
+    parameters:
+        I = 0.0
+    equations: 10.0 * dv/dt = -v + I
+    method: exact
+""")
+    eq.Projection(eq.Population(ONCE, 1), eq.Population(leaky, 1), synapse=kick)

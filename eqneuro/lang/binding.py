@@ -32,6 +32,8 @@ class NeuronNames:
     derived: tuple[str, ...]
     inputs: tuple[str, ...] = ()                  # targets T of sum(T)
     has_spike: bool = False
+    method: str = ""
+    folded: tuple[str, ...] = ()   # parameters in the propagators of exact integration
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -49,10 +51,12 @@ class NeuronNames:
 
 def names_of(info) -> NeuronNames:
     """NeuronNames of a neuron.RuntimeInfo (Neuron.info)."""
+    folded = set().union(*(p.parameters for p in info.propagators))
     return NeuronNames(info.name, tuple(n for n, _ in info.state),
                        tuple((n, bool(s)) for n, _, s in info.parameters),
                        tuple(n for n, _ in info.assignments), tuple(info.inputs),
-                       bool(info.has_spike))
+                       bool(info.has_spike), info.method,
+                       tuple(n for n, _, _ in info.parameters if n in folded))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +175,12 @@ def _assignable(where: _Where, name: SideName, statement: Statement, own: dict[s
     elif name.side == "post" and post.kind_of(name.name) == "derived":
         problem = (f"it is a derived variable of '{post.name}' (it follows the state)",
                    "change the state variables it depends on")
+    elif name.side == "post" and name.name in post.folded:
+        problem = (f"'{post.name}' integrates with method {post.method}, whose propagator "
+                   f"(a matrix exponential computed once per run) holds {name.name} "
+                   "constant over a run",
+                   f"make {name.name} a state variable of '{post.name}' (say "
+                   f"'d{name.name}/dt = 0', or a decay), or choose another method")
     if problem is not None:
         where.fail(line, column, len(written), f"cannot assign '{written}': {problem[0]}",
                    problem[1])

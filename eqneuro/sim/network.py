@@ -144,6 +144,8 @@ class Network:
         return [m for m in self.monitors if isinstance(m, kind) and m._population is population]
 
     def _structure(self) -> NetworkStructure:
+        for projection in self.projections:
+            projection._eq_store_written()
         index = {id(p): k for k, p in enumerate(self.populations)}
         fire = {index[id(p._pre.population)] for p in self.projections if p.event}
         parts = []

@@ -244,6 +244,12 @@ class Population:
             return float(array[0])
         return np.ascontiguousarray(array)
 
+    def _eq_store_per_neuron(self, name: str) -> None:
+        """Parameter `name` as one value per neuron from now on (on_pre changes it)."""
+        value = self._eq_params[name]
+        if not isinstance(value, np.ndarray):
+            self._eq_params[name] = np.full(self._eq_n, value)
+
     def _eq_layout(self, monitors=()) -> Layout:
         arrays = tuple(n for n, v in self._eq_params.items() if isinstance(v, np.ndarray))
         arrays += per_neuron(self._eq_neuron.info.propagators, arrays)

@@ -299,6 +299,17 @@ class Projection:
     def _eq_array_parameters(self) -> tuple[str, ...]:
         return tuple(n for n, v in self._values.items() if isinstance(v, np.ndarray))
 
+    def _eq_store_written(self) -> None:
+        """Parameters that on_pre changes, of the synapses and of the post neurons, are kept
+        one value per synapse / neuron: a single value would be copied into the kernel and
+        the changes lost at the end of the run."""
+        post = self._post.population
+        for name in self._binding.assigned:
+            if name.side == "synapse" and not isinstance(self._values[name.name], np.ndarray):
+                self._values[name.name] = np.full(len(self), self._values[name.name])
+            elif name.side == "post" and name.name in post._eq_params:
+                post._eq_store_per_neuron(name.name)
+
     def _eq_delay_steps(self, dt: float):
         """(kind, steps): none/uniform with one int, per-synapse with an int array."""
         steps = np.rint(np.asarray(self._delay, dtype=np.float64) / dt).astype(np.int64)
