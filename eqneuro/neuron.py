@@ -58,6 +58,23 @@ def assemble(sections: dict[str, object], name: str | None, kind: str = "neuron"
     return f"{kind} {name}:\n" + textwrap.indent("".join(parts), "    ")
 
 
+def model_text(text, keyword_sections: dict[str, object], name, kind: str = "neuron"):
+    """(text, selected name) of Neuron(...) / Synapse(...): the text as given, with `name`
+    selecting one model of it, or the text assembled from the keyword sections."""
+    owner = kind.capitalize()
+    if text is not None and not isinstance(text, str):
+        raise TypeError(f"{owner}(text) needs a string, not {type(text).__name__}")
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a string, not {type(name).__name__}")
+    if text is None:
+        return assemble(keyword_sections, name, kind), None
+    given = [k for k, v in keyword_sections.items() if v is not None]
+    if given:
+        raise TypeError(f"give either a {kind} text or sections as keywords, not both "
+                        f"(got text and {', '.join(given)})")
+    return text, name
+
+
 class Neuron:
     """A neuron model written as text equations.
 
@@ -71,21 +88,9 @@ class Neuron:
                  name: str | None = None, file: str | None = None):
         keyword_sections = dict(parameters=parameters, equations=equations, functions=functions,
                                 spike=spike, reset=reset, refractory=refractory)
-        if text is not None and not isinstance(text, str):
-            raise TypeError(f"Neuron(text) needs a string, not {type(text).__name__}")
         if method is not None and not isinstance(method, str):
             raise TypeError("method must be a string such as 'rk4'")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a string, not {type(name).__name__}")
-        if text is None:
-            text = assemble(keyword_sections, name)
-            selected = None
-        else:
-            given = [k for k, v in keyword_sections.items() if v is not None]
-            if given:
-                raise TypeError(f"give either a model text or sections as keywords, not both "
-                                f"(got text and {', '.join(given)})")
-            selected = name
+        text, selected = model_text(text, keyword_sections, name)
         self._source = Source(normalise(text), file)
         self._selected = selected
         self._name_given = name

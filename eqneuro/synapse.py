@@ -10,7 +10,7 @@ from .compile.modelcache import load_record, model_key, save_record
 from .errors import Source
 from .lang.parser import normalise
 from .lang.synapse_info import SynapseInfo, info_from_record, info_record
-from .neuron import assemble
+from .neuron import model_text
 
 
 def synapse_key(text: str, selected: str | None, name: str | None) -> str:
@@ -32,19 +32,7 @@ class Synapse:
     def __init__(self, text: str | None = None, *, parameters=None, on_pre=None, psp=None,
                  name: str | None = None, file: str | None = None):
         keyword_sections = dict(parameters=parameters, on_pre=on_pre, psp=psp)
-        if text is not None and not isinstance(text, str):
-            raise TypeError(f"Synapse(text) needs a string, not {type(text).__name__}")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a string, not {type(name).__name__}")
-        if text is None:
-            text = assemble(keyword_sections, name, "synapse")
-            selected = None
-        else:
-            given = [k for k, v in keyword_sections.items() if v is not None]
-            if given:
-                raise TypeError(f"give either a synapse text or sections as keywords, not "
-                                f"both (got text and {', '.join(given)})")
-            selected = name
+        text, selected = model_text(text, keyword_sections, name, "synapse")
         self._source = Source(normalise(text), file)
         self._selected = selected
         self._name_given = name

@@ -42,7 +42,7 @@ def error_of(synapse: str, pre=PRE, post=POST, target=None) -> eq.ModelError:
 def test_names_of_a_neuron():
     assert POST == NeuronNames(
         "COBA", ("v", "g_exc"), (("tau", False), ("E_exc", False), ("tau_e", False),
-                                 ("g_max", True), ("I", False)), ("r",), ("gap",), True)
+                                 ("g_max", True), ("I", False)), ("r",), ("gap",), True, "rk4", ())
     assert PRE.has_spike and not RATE.has_spike and RATE.derived == ("r",)
     assert POST.kind_of("g_max") == "shared parameter" and POST.kind_of("r") == "derived"
     assert POST.kind_of("nothing") is None

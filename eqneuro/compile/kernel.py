@@ -110,7 +110,9 @@ def population_view(block: PopulationBlock) -> dict:
         update_parameters=", ".join(f"{C_TYPES[a.kind]} {a.name}" for a in arguments),
         update_arguments=", ".join(f"_net.{block.field(a.name)}" for a in arguments),
         field_loads=[f"cdef {C_TYPES[a.kind]} {a.name} = _net.{block.field(a.name)}"
-                     for a in arguments + block.other_arguments])
+                     for a in arguments + block.other_arguments],
+        scalar_loads=[f"cdef double {a.name} = _net.{block.field(a.name)}"
+                      for a in arguments if a.kind == "f"])
 
 
 def network_source(populations: tuple[PopulationBlock, ...],

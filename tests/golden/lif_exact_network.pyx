@@ -392,34 +392,15 @@ cdef void _record_p0(_Net *_net, int64_t _g) noexcept nogil:
 
 
 cdef void _prelude_p0(_Net *_net) noexcept nogil:
-    """Loop invariants, computed once per run (the block function reads them)."""
+    """Loop invariants of scalar parameters and dt, once per run (the block function reads them)."""
     cdef double _t = _net._step0 * _net._dt
     cdef double _dt = _net._dt
     cdef double *_kv = _net.p0_kv
-    cdef dptr _s_v = _net.p0_s_v
     cdef double eqv_C = _net.p0_eqv_C
     cdef double eqv_g_L = _net.p0_eqv_g_L
     cdef double eqv_V_L = _net.p0_eqv_V_L
     cdef double eqv_V_T = _net.p0_eqv_V_T
     cdef double eqv_V_r = _net.p0_eqv_V_r
-    cdef dptr _p_I = _net.p0_p_I
-    cdef iptr _ref = _net.p0_ref
-    cdef int64_t _n = _net.p0_n
-    cdef int64_t _bstart = _net.p0_bstart
-    cdef int64_t _bend = _net.p0_bend
-    cdef int64_t _record_spikes = _net.p0_record_spikes
-    cdef iptr _spike_index = _net.p0_spike_index
-    cdef lptr _spike_step = _net.p0_spike_step
-    cdef lptr _spike_count = _net.p0_spike_count
-    cdef int64_t _spike_capacity = _net.p0_spike_capacity
-    cdef iptr _all_flags = _net.p0_all_flags
-    cdef iptr _fired = _net.p0_fired
-    cdef lptr _m0_idx = _net.p0_m0_idx
-    cdef int64_t _m0_n = _net.p0_m0_n
-    cdef int64_t _m0_every = _net.p0_m0_every
-    cdef lptr _m0_count = _net.p0_m0_count
-    cdef dptr _m0_var_v = _net.p0_m0_var_v
-    cdef dptr _m0_var_r = _net.p0_m0_var_r
     _kv[0] = eqv_V_L*eqv_g_L
     _kv[1] = (1.0/(eqv_C))
     _kv[2] = -eqv_g_L/eqv_C
