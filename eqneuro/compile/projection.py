@@ -5,14 +5,15 @@ statements for the template's loops (templates/projection.pyx.j2).
 A synapse statement is a neuron statement with index maps: `g_exc` of the post neuron is
 `p1_s_g_exc[_j]`, `w` of a synapse `j0_y_w[_k]`, `r_pre` (derived) a snapshot
 `j0_snap_pre_r[_i]` taken at the start of the step: each a local copy of the _Net field of
-that name (a restrict pointer, so that the loops keep values in registers). Spikes of a step are delivered for
-each delay slot from the oldest emission to the newest, each in neuron order, each neuron's
-synapses in synapse order: a fixed order, so threads never change a float sum."""
+that name (a restrict pointer, so that the loops keep values in registers). Spikes of a
+step are delivered for each delay slot from the oldest emission to the newest, each in
+neuron order, each neuron's synapses in synapse order: a fixed order, so threads never
+change a float sum."""
 from __future__ import annotations
 
 import sympy
 
-from ..functions import input_symbol, input_target, symbol
+from ..functions import input_target, symbol
 from .codegen import C_TYPES
 from .kernel import DenseSum, Delivery, Field, ProjectionBlock, RowSum, SynapseRecord
 from .kernel_abi import (c_name, field_name, input_pointer, monitor_buffer, parameter_pointer,
