@@ -22,7 +22,7 @@ setup(
     },
     package_data={
         "eqneuro.grammar": ["*.lark"],
-        "eqneuro.templates": ["*.j2"],
+        "eqneuro.templates": ["*.j2", "*.h"],
         "eqneuro.models": ["*.eqn"],
     },
     install_requires=[

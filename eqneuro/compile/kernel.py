@@ -150,10 +150,20 @@ def slot_names(source_fields) -> tuple[str, ...]:
 
 
 @functools.cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
+                              undefined=jinja2.StrictUndefined, trim_blocks=True,
+                              lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+
+
 def _template() -> jinja2.Template:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    return env.get_template("network.pyx.j2")
+    return _environment().get_template("network.pyx.j2")
+
+
+def generator_module():
+    """The kernels' random generator (templates/random.h) compiled alone, for tests:
+    philox(counter, key) and draws(out, kind, k0, k1, obj, draw, step)."""
+    from .build import build
+    return build(_environment().get_template("random_probe.pyx.j2").render()).module
 
 

@@ -1,0 +1,96 @@
+"""The random numbers of a Network: Philox4x64-10 (Salmon et al. 2011; NumPy's `Philox` bit
+generator) used as a function of its counter, so that no generator state is shared.
+
+Every draw is the block philox(counter, key) with
+    key     = (seed mod 2^64, seed >> 64)              the Network's seed, below 2^128
+    counter = (step, element, object << 32 | draw, 0)
+where `step` is the step the draw belongs to, `element` the neuron (or synapse) index in its
+population (projection), `object` the population's (projection's) number in the network's
+stream table and `draw` the number of the random call in its model. Any thread, and any way
+of splitting a run, computes the same numbers. A uniform draw is the block's first word,
+(w0 >> 11) * 2^-53 in [0, 1); a normal draw is Box-Muller on the first two words,
+sqrt(-2 log(1 - u0)) * cos(2 pi u1).
+
+The kernel's C version is templates/random.h; this NumPy version is its reference (tests)
+and draws what Python computes with the network's seed (random initial values).
+"""
+from __future__ import annotations
+
+import secrets
+
+import numpy as np
+
+WORD = 2 ** 64
+SEED_LIMIT = 2 ** 128
+MULTIPLIERS = (0xD2E7470EE14C6C93, 0xCA5A826395121157)
+WEYL = (0x9E3779B97F4A7C15, 0xBB67AE8584CAA73B)
+ROUNDS = 10
+_LOW = np.uint64(0xFFFFFFFF)
+_32 = np.uint64(32)
+_53 = 2.0 ** -53
+
+
+def check_seed(seed) -> int:
+    """A Network's seed: an int in [0, 2^128) (TypeError/ValueError otherwise)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer, not {type(seed).__name__}")
+    seed = int(seed)
+    if not 0 <= seed < SEED_LIMIT:
+        raise ValueError(f"seed must be in [0, 2**128), not {seed}")
+    return seed
+
+
+def fresh_seed() -> int:
+    """A new seed from the operating system's entropy (63 bits, so it prints short)."""
+    return secrets.randbits(63)
+
+
+def key_of(seed: int) -> tuple[int, int]:
+    return seed % WORD, seed // WORD
+
+
+def _mulhilo(a: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
+    """The high and low 64 bits of the 128-bit product a*b (from 32-bit halves)."""
+    b = np.uint64(b)
+    a_lo, a_hi = a & _LOW, a >> _32
+    b_lo, b_hi = b & _LOW, b >> _32
+    ll, lh, hl, hh = a_lo * b_lo, a_lo * b_hi, a_hi * b_lo, a_hi * b_hi
+    middle = (ll >> _32) + (lh & _LOW) + (hl & _LOW)
+    return hh + (lh >> _32) + (hl >> _32) + (middle >> _32), a * b
+
+
+def philox(counter, key: tuple[int, int]) -> tuple[np.ndarray, ...]:
+    """The four 64-bit words of philox4x64-10 of each counter (four arrays of words)."""
+    c = [np.asarray(word, dtype=np.uint64) for word in counter]
+    k0, k1 = np.uint64(key[0]), np.uint64(key[1])
+    with np.errstate(over="ignore"):
+        for r in range(ROUNDS):
+            if r:
+                k0, k1 = k0 + np.uint64(WEYL[0]), k1 + np.uint64(WEYL[1])
+            hi0, lo0 = _mulhilo(c[0], MULTIPLIERS[0])
+            hi1, lo1 = _mulhilo(c[2], MULTIPLIERS[1])
+            c = [hi1 ^ c[1] ^ k0, lo1, hi0 ^ c[3] ^ k1, lo0]
+    return tuple(c)
+
+
+def _block(seed: int, obj: int, draw: int, step, element) -> tuple[np.ndarray, ...]:
+    step, element = np.broadcast_arrays(np.asarray(step, dtype=np.uint64),
+                                        np.asarray(element, dtype=np.uint64))
+    third = np.full(step.shape, (obj << 32) | draw, dtype=np.uint64)
+    return philox((step, element, third, np.zeros(step.shape, dtype=np.uint64)), key_of(seed))
+
+
+def to_uniform(word: np.ndarray) -> np.ndarray:
+    return (word >> np.uint64(11)).astype(np.float64) * _53
+
+
+def uniform(seed: int, obj: int, draw: int, step, element) -> np.ndarray:
+    """Draw `draw` of object `obj` at `step` for `element` (arrays broadcast): in [0, 1)."""
+    return to_uniform(_block(seed, obj, draw, step, element)[0])
+
+
+def normal(seed: int, obj: int, draw: int, step, element) -> np.ndarray:
+    """The standard normal draw of the same counter (Box-Muller on words 0 and 1)."""
+    words = _block(seed, obj, draw, step, element)
+    radius = np.sqrt(-2.0 * np.log1p(-to_uniform(words[0])))
+    return radius * np.cos(2.0 * np.pi * to_uniform(words[1]))
