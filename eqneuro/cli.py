@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .randomness import check_seed
+
 DEFAULT_RECORDED = 5        # neurons recorded by --record unless --record-neurons is given
 
 
@@ -161,7 +163,10 @@ def command_run(args) -> int:
     if args.plot:
         _check_plot_file(args.plot)
     if args.seed is not None:
-        np.random.seed(args.seed)
+        try:
+            check_seed(args.seed)
+        except ValueError as why:
+            raise OptionError(f"--seed: {why}") from None
     neuron = _load(args.model, args.method)
     try:
         population = eq.Population(neuron, args.n)
@@ -171,7 +176,7 @@ def command_run(args) -> int:
     spikes = eq.SpikeMonitor(population) if neuron.info.has_spike else None
     trace = _state_monitor(population, args)
     network = eq.Network(population, *[m for m in (spikes, trace) if m is not None],
-                         dt=args.dt)
+                         dt=args.dt, seed=args.seed)
     build = (network.build_seconds, network.cache_hits == len(network.populations))
     started = time.perf_counter()
     _run_network(network, args.duration, args.quiet)
@@ -315,7 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--record-neurons", metavar="I[,I]",
                      help=f"neurons to record (default: {DEFAULT_RECORDED} spread out)")
     run.add_argument("--plot", metavar="FILE.png", help="save raster, traces and rate")
-    run.add_argument("--seed", type=int, help="seed of NumPy's random numbers")
+    run.add_argument("--seed", type=int, help="seed of the model's random draws "
+                     "(uniform(), normal()); default: a fresh one")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     run.set_defaults(handler=command_run)
     check = commands.add_parser("check", help="validate a model file and show its equations",

@@ -122,6 +122,7 @@ class Builtin:
     c: str | None = None
     numpy: Callable | None = None
     callable: bool = True        # False: a node that SymPy produces, not a user name
+    draws: bool = False          # a random draw: build(line, column, *args)
 
     def arity_text(self) -> str:
         if self.min_args == self.max_args:
@@ -133,6 +134,37 @@ class Builtin:
 
 
 MANY = 1000
+
+DRAW_PREFIX = "$draw:"
+
+
+def draw_symbol(kind: str, line: int, column: int):
+    """The symbol of one random call as written (`uniform()` at 12:5): one value per neuron
+    (synapse) and step, the same in every stage of the step. The position keeps two calls
+    apart, so that `uniform() - uniform()` is not 0."""
+    return symbol(f"{DRAW_PREFIX}{kind}:{line}:{column}")
+
+
+def draw_kind(value) -> str | None:
+    """"uniform" or "normal" for a draw symbol (or its name), else None."""
+    name = value if isinstance(value, str) else getattr(value, "name", None)
+    if not isinstance(name, str) or not name.startswith(DRAW_PREFIX):
+        return None
+    return name[len(DRAW_PREFIX):].split(":", 1)[0]
+
+
+def _uniform(line, column, low=None, high=None):
+    u = draw_symbol("uniform", line, column)
+    return u if low is None else low + (high - low) * u
+
+
+def _normal(line, column, mean=None, sd=None):
+    x = draw_symbol("normal", line, column)
+    return x if mean is None else mean + sd * x
+
+
+def _draw(name, build, summary) -> Builtin:
+    return Builtin(name, build, 0, 2, summary, draws=True)
 
 
 def _node(name, node, arity, summary, c, numpy, callable=True) -> Builtin:
@@ -188,6 +220,10 @@ TABLE: tuple[Builtin, ...] = (
           np.hypot),
     _node("mod", "Mod", 2, "mod(a, b) = a % b, with the sign of b (as Python)", "eq_mod",
           np.mod),
+    _draw("uniform", _uniform, "a random number in [0, 1) (uniform(a, b): in [a, b)), "
+          "new for every neuron and step"),
+    _draw("normal", _normal, "a standard normal random number (normal(mu, sigma): mean mu, "
+          "standard deviation sigma), new for every neuron and step"),
     # Produced by SymPy itself (derivatives of max/min), not written by users.
     _node("Heaviside", "Heaviside", (1, 2), "step", "eq_heaviside", _np_heaviside,
           callable=False),

@@ -90,6 +90,31 @@ def test_run_prints_a_summary_that_agrees_with_the_python_api(tmp_path):
         spikes.num_spikes / (20 * 0.2), rel=5e-3)
 
 
+NOISY = """\
+neuron Noisy:
+    equations:
+        10.0 * dv/dt = -v + 1.1 + 2.0*normal()
+    spike: v > 1.0
+    reset: v = uniform(-0.5, 0.0)
+    method: euler
+"""
+
+
+def test_run_seed_makes_the_random_draws_reproducible(tmp_path):
+    (tmp_path / "noisy.eqn").write_text(NOISY)
+    counts = []
+    for seed in (5, 5, 6):
+        done = eqneuro("run", "noisy.eqn", "--n", 50, "--duration", 100, "--seed", seed,
+                       cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        counts.append(int(summary(done.stdout)["spikes"]))
+    population = eq.Population(eq.Neuron(NOISY), 50)
+    spikes = eq.SpikeMonitor(population)
+    eq.Network(population, spikes, dt=0.1, seed=5).run(100.0)
+    assert counts[0] == counts[1] == spikes.num_spikes > 0
+    assert counts[2] != counts[0]
+
+
 @pytest.mark.compiler
 def test_run_with_plot_writes_a_png_and_quiet_prints_nothing(tmp_path):
     done = eqneuro("run", "lif", "--n", 10, "--duration", 200, "--set", "I=0:4",
@@ -168,6 +193,7 @@ def test_version_prints_the_package_version(tmp_path):
     (["run", "lif", "--record", "v", "--record-neurons", "a"], "expected indices"),
     (["run", "lif", "--plot", "out.xyz"], "unknown image format 'xyz'"),
     (["run", "lif", "--plot", "no/such/dir/out.png"], "does not exist"),
+    (["run", "lif", "--seed", "-1"], "--seed: seed must be in [0, 2**128)"),
     (["check", "missing.eqn"], "no model file missing.eqn"),
     (["check", "missing.eqn", "--method", "rk5"], "no model file"),
 ])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..functions import input_symbol, input_target, symbol
+from ..functions import draw_kind, input_symbol, input_target, symbol
 from ..lang.model import NeuronModel
 from .kernel_abi import (Layout, c_name, field_name, input_local, input_pointer, monitor_buffer,
                          parameter_pointer, state_pointer)
@@ -21,10 +21,12 @@ from .propagators import argument_name
 @dataclass(frozen=True, slots=True)
 class Argument:
     name: str
-    kind: str        # d: double*, i: int32*, l: int64*, b: uint8*, f: double, n: int64
+    kind: str        # d: double*, i: int32*, l: int64*, b: uint8*, f: double, n: int64,
+                     # u: uint64
 
 
-C_TYPES = {"d": "dptr", "i": "iptr", "l": "lptr", "b": "bptr", "f": "double", "n": "int64_t"}
+C_TYPES = {"d": "dptr", "i": "iptr", "l": "lptr", "b": "bptr", "f": "double", "n": "int64_t",
+           "u": "uint64_t"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class PopulationBlock:
     stored: tuple[str, ...]                   # every state pointer (non-finite search)
     records: tuple[StateRecord, ...]
     keeps_fired: bool                         # its step's spikes feed projections
+    draws: bool = False                       # reads random draws (templates/random.h)
 
     def field(self, argument: str) -> str:
         return field_name(self.prefix, argument)
@@ -107,8 +110,8 @@ class _Hoister:
 
 
 class _Builder:
-    def __init__(self, model: NeuronModel, plan: UpdatePlan, layout: Layout):
-        self.model, self.plan, self.layout = model, plan, layout
+    def __init__(self, model: NeuronModel, plan: UpdatePlan, layout: Layout, index: int = 0):
+        self.model, self.plan, self.layout, self.index = model, plan, layout, index
         self.inputs = model_inputs(model)
         self.locals: list[str] = []
         self.array_params = [p for p in model.parameter_names if p in layout.array_parameters]
@@ -118,6 +121,22 @@ class _Builder:
                                    if s.name in layout.array_parameters]
         scalars |= set(self.coefficients) - set(self.array_coefficients)
         self.hoist = _Hoister(scalars | {symbol("dt")})
+        self.draws = self._draws()
+
+    def _draws(self) -> tuple[str, ...]:
+        """The random calls of the update, spike test, resets and refractory period in the
+        order of the model text: the k-th is draw k of this population's stream."""
+        exprs = [e for _, e in self.plan.statements] + [e for _, e in self.plan.updates]
+        model = self.model
+        exprs += [e for e in (model.spike, model.refractory) if e is not None]
+        exprs += [r.value for r in model.reset]
+        found = {s.name for e in exprs for s in e.free_symbols if draw_kind(s)}
+        return tuple(sorted(found, key=lambda name: tuple(int(x) for x in
+                                                          name.rsplit(":", 2)[1:])))
+
+    def draw_lines(self) -> list[str]:
+        return [f"{self.local(f'_rnd{k}')} = eq_{draw_kind(name)}(_key0, _key1, {self.index}, "
+                f"{k}, _g, _i)" for k, name in enumerate(self.draws)]
 
     def local(self, name: str) -> str:
         if name not in self.locals:
@@ -127,6 +146,7 @@ class _Builder:
     def printer(self, time: str) -> CythonPrinter:
         names = {s.name: argument_name(s.name, False) for s in self.coefficients}
         names.update({input_symbol(target).name: input_local(target) for target in self.inputs})
+        names.update({name: f"_rnd{k}" for k, name in enumerate(self.draws)})
         return CythonPrinter({"t": time, "dt": "_dt", **names})
 
     def update_arguments(self) -> tuple[Argument, ...]:
@@ -139,6 +159,8 @@ class _Builder:
             args.append(Argument(argument_name(s.name, per_neuron), "d" if per_neuron else "f"))
         args += [Argument(input_pointer(target), "d") for target in self.inputs]
         args.append(Argument("_ref", "i"))
+        if self.draws:
+            args += [Argument("_key0", "u"), Argument("_key1", "u")]
         return tuple(args)
 
     def other_arguments(self) -> tuple[Argument, ...]:
@@ -186,7 +208,7 @@ class _Builder:
         the template tests for non-finite values before them, so that a bound cannot hide a
         blow-up, and a NaN bound makes the variable NaN for the next step's test)."""
         printer = self.printer("_t")
-        loads = self.loads()
+        loads = self.loads() + self.draw_lines()
         statements, updates = cse_statements(
             [(sym, self.hoist(expr)) for sym, expr in self.plan.statements],
             [(name, self.hoist(expr)) for name, expr in self.plan.updates])
@@ -254,7 +276,7 @@ class _Builder:
             invariant_names=invariant_names, refractory=self.model.refractory is not None,
             **integration, **spiking,
             stored=tuple(state_pointer(n) for n in self.model.state_names),
-            records=records, keeps_fired=keeps_fired)
+            records=records, keeps_fired=keeps_fired, draws=bool(self.draws))
 
 
 def _recorded_value(name: str) -> str:
@@ -266,7 +288,7 @@ def _recorded_value(name: str) -> str:
 
 def population_block(index: int, model: NeuronModel, plan: UpdatePlan, layout: Layout,
                      keeps_fired: bool = False) -> PopulationBlock:
-    return _Builder(model, plan, layout).block(index, keeps_fired)
+    return _Builder(model, plan, layout, index).block(index, keeps_fired)
 
 
 def model_inputs(model: NeuronModel) -> tuple[str, ...]:

@@ -131,6 +131,7 @@ def network_source(populations: tuple[PopulationBlock, ...],
     summary = "; ".join(b.title for b in populations + projections) or "empty"
     return _template().render(
         summary=summary, version=__version__, block=BLOCK,
+        draws=any(b.draws for b in populations),
         blas=any(b.blas for b in projections),
         fields=[dict(name=f.name, kind=f.kind, slot=f.slot, ctype=f.ctype, decl=_declaration(f))
                 for f in fields],

@@ -111,6 +111,8 @@ class _Analysis:
                 checks.not_reserved(self.source, arg.name, arg.span)
             checks.no_derivatives(self.source, definition.body, "a function")
             checks.no_inputs(self.source, definition.body, "a function body")
+            checks.no_draws(self.source, definition.body, "a function body",
+                            "pass the draw to the function as an argument: f(uniform())")
             checks.is_number(self.source, definition.body, "a function's value")
             scope = [a.name for a in definition.args] + param_names + list(TIME_NAMES)
             checks.calls_known(self.source, definition.body, known, scope)
@@ -188,6 +190,9 @@ class _Analysis:
                         "rename the derived variable or remove the parameter")
         checks.known_flags(self.source, equation.flags, (), (), "a derived variable")
         checks.is_number(self.source, equation.rhs, "the value of a derived variable")
+        checks.no_draws(self.source, equation.rhs, "a derived variable (it would change at "
+                        "every reading)", "make it a state variable, or write the draw "
+                        "where the value is used")
         return equation
 
     def _equation_flags(self, name, odes) -> tuple[ast.Flag, ...]:
@@ -210,6 +215,9 @@ class _Analysis:
                 continue
             checks.no_derivatives(self.source, flag.value, f"the '{flag.name}' flag")
             checks.no_inputs(self.source, flag.value, f"the '{flag.name}' flag")
+            checks.no_draws(self.source, flag.value, f"the '{flag.name}' flag",
+                            checks.DRAWS_WHERE + "; random initial values are set from "
+                            "Python for now: pop.v = numpy.random.default_rng(seed)...")
             checks.is_number(self.source, flag.value, f"the '{flag.name}' flag")
             allowed = self.flag_scope + ([] if flag.name == "init" else ["t"])
             derived = [u for u in flag.value.names if u.name in every and u.name not in allowed]

@@ -72,6 +72,18 @@ def no_inputs(source: Source, expr: ast.Expr, where: str) -> None:
                                     if "function" in where else ""))
 
 
+def no_draws(source: Source, expr: ast.Expr, where: str, hint: str) -> None:
+    """`uniform()` / `normal()` where a value must not change from one reading to the next."""
+    for call in expr.calls:
+        builtin = BUILTINS.get(call.name)
+        if builtin is not None and builtin.draws:
+            fail(source, call.span, f"{call.name}() cannot appear in {where}", hint)
+
+
+DRAWS_WHERE = ("random draws may appear in differential equations, the spike condition, "
+               "the reset and the refractory period: one new value per neuron and step")
+
+
 def no_duplicate_names(source: Source, named: Iterable[tuple[str, Span]], what: str) -> None:
     """`a = 1` and `a = 2` in one parameters section."""
     seen: dict[str, Span] = {}

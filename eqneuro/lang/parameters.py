@@ -22,6 +22,8 @@ def checked_parameters(source: Source, params: tuple[ast.Parameter, ...]
         checks.known_flags(source, param.flags, (), checks.PARAMETER_FLAGS, "a parameter")
         checks.no_derivatives(source, param.value, "a parameter value")
         checks.no_inputs(source, param.value, "a parameter value")
+        checks.no_draws(source, param.value, "a parameter value", "parameters hold one value "
+                        "over a run; set random values per neuron from Python")
         checks.is_number(source, param.value, "a parameter value")
         earlier = [p.name for p in params[:index]]
         later = {p.name for p in params[index + 1:]}

@@ -250,11 +250,17 @@ class ToAST(Transformer_NonRecursive):
             return _join(value, meta, ast.Expr(sympy.S.Zero, span, calls=(use,)), *args)
         if condition is not None:
             raise TransformFailure(f"the arguments of {name}() must be numbers", condition)
+        if builtin.draws and len(args) == 1:
+            raise TransformFailure(f"{name}() takes no arguments or two, not 1", span,
+                                   f"{name}: {builtin.summary}")
         if not builtin.min_args <= len(args) <= builtin.max_args:
             raise TransformFailure(
                 f"{name}() takes {builtin.arity_text()}, not {len(args)}", span,
                 f"{name}: {builtin.summary}")
-        value = builtin.build(*[a.value for a in args])
+        if builtin.draws:
+            value = builtin.build(span.line, span.column, *[a.value for a in args])
+        else:
+            value = builtin.build(*[a.value for a in args])
         return _join(value, meta, ast.Expr(sympy.S.Zero, span, calls=(use,)), *args,
                      operations=(ast.Operation("call", value, span_of(meta), name),))
 

@@ -15,6 +15,7 @@ from ..compile.kernel_abi import (BLOCK, c_name, field_name, input_pointer, moni
 from ..compile.propagators import argument_name
 from ..compile.structure import NetworkStructure, PopulationPart, ProjectionPart
 from ..errors import SimulationError
+from ..randomness import check_seed, fresh_seed, key_of
 from ..lang.tables import FALLBACK_METHODS
 from .monitors import SpikeMonitor, StateMonitor
 from .population import Population
@@ -32,6 +33,7 @@ class Network:
     def __init__(self, *objects, dt: float = 0.1, threads: int = 1, seed=None):
         self._dt = _checked_dt(dt)
         self._threads = _checked_threads(threads)
+        self._seed = fresh_seed() if seed is None else check_seed(seed)
         self._lock = threading.Lock()          # held while it runs
         populations: list[Population] = []
         monitors: list = []
@@ -83,6 +85,12 @@ class Network:
     def t(self) -> float:
         """Simulated time in ms."""
         return self._step * self.dt
+
+    @property
+    def seed(self) -> int:
+        """The seed of every random draw of this network (drawn afresh when seed=None): the
+        same seed gives the same numbers whatever `threads` is and however runs are split."""
+        return self._seed
 
     @property
     def populations(self) -> tuple[Population, ...]:
@@ -435,6 +443,7 @@ class _PopulationRun:
             args[state_pointer(name)] = _address(array)
         for target, array in pop._eq_inputs().items():
             args[input_pointer(target)] = _address(array)
+        args["_key0"], args["_key1"] = key_of(self.net.seed)
         for name, value in self.coefficients.items():
             per = isinstance(value, np.ndarray)
             args[argument_name(name, per)] = _address(value) if per else value

@@ -5,7 +5,7 @@
 # fmax is only for the refractory period (a negative or NaN period means none).
 from libc cimport math as _libm
 from libc.math cimport fmax
-from libc.stdint cimport int32_t, int64_t, uint8_t, uintptr_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t, uintptr_t
 from libc.string cimport memset
 
 cdef extern from *:

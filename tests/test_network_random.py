@@ -1,0 +1,138 @@
+"""Random draws in neuron models (uniform(), normal()): NumPy references that follow the
+step order with the generator's reference (eqneuro/randomness.py), reproducibility across
+threads and split runs, and the places where a draw is an error."""
+import numpy as np
+import pytest
+from scipy.linalg import expm
+
+import eqneuro as eq
+from eqneuro import randomness
+
+NOISY = eq.Neuron("""
+neuron Noisy:
+    parameters:
+        tau = 10.0 : shared
+        mu = 1.2 : shared
+        sigma = 3.0 : shared
+    equations:
+        tau*dv/dt = -v + mu + sigma*normal()
+    spike: v > 1.0 + 0.1*uniform()
+    reset: v = uniform(-1.0, 0.0)
+    method: euler
+""")
+
+
+def test_draws_follow_the_step_order_of_a_numpy_loop():
+    """Draw k of the model text, for neuron i in the step from g*dt: the generator's block
+    (g, i, population << 32 | k); integrate, then test the spike, then reset."""
+    n, steps, dt, seed = 300, 400, 0.1, 2024
+    pop = eq.Population(NOISY, n)
+    spikes = eq.SpikeMonitor(pop)
+    net = eq.Network(pop, spikes, dt=dt, seed=seed)
+    net.run(steps * dt)
+    v, index = np.zeros(n), np.arange(n)
+    expected = []
+    for g in range(steps):
+        v = v + dt * (-v + 1.2 + 3.0 * randomness.normal(seed, 0, 0, g, index)) / 10.0
+        fire = v > 1.0 + 0.1 * randomness.uniform(seed, 0, 1, g, index)
+        reset = -1.0 + randomness.uniform(seed, 0, 2, g, index)
+        v = np.where(fire, reset, v)
+        expected += [(g + 1, i) for i in np.flatnonzero(fire)]
+    got = list(zip(np.rint(spikes.t / dt).astype(int), spikes.i))
+    assert len(expected) > 100
+    assert got == expected
+    np.testing.assert_allclose(pop.v, v, rtol=1e-12, atol=1e-12)
+
+
+def test_the_same_seed_reproduces_whatever_threads_and_run_splits():
+    def run(threads, durations, seed):
+        pop = eq.Population(NOISY, 1000)          # four blocks of 256 neurons
+        spikes = eq.SpikeMonitor(pop)
+        net = eq.Network(pop, spikes, dt=0.1, threads=threads, seed=seed)
+        for duration in durations:
+            net.run(duration)
+        return pop.v.copy(), spikes.i.copy(), spikes.t.copy()
+    one = run(1, [30.0], 7)
+    for other in (run(2, [30.0], 7), run(1, [10.0, 20.0], 7), run(2, [0.1, 29.9], 7)):
+        for a, b in zip(one, other):
+            np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(one[0], run(1, [30.0], 8)[0])
+
+
+def test_a_network_without_a_seed_draws_one():
+    pop = eq.Population(NOISY, 10)
+    first, second = eq.Network(pop, dt=0.1), eq.Network(eq.Population(NOISY, 10), dt=0.1)
+    assert isinstance(first.seed, int) and first.seed != second.seed
+    assert eq.Network(eq.Population(NOISY, 10), seed=12).seed == 12
+    with pytest.raises(ValueError, match="seed"):
+        eq.Network(eq.Population(NOISY, 10), seed=-3)
+
+
+def test_two_calls_are_two_draws_and_populations_have_their_own_streams():
+    twice = eq.Neuron("""
+neuron Twice:
+    equations:
+        du/dt = uniform() - uniform()
+    method: euler
+""")
+    a, b = eq.Population(twice, 50), eq.Population(twice, 50)
+    eq.Network(a, b, dt=1.0, seed=3).run(1.0)
+    index = np.arange(50)
+    expected = randomness.uniform(3, 0, 0, 0, index) - randomness.uniform(3, 0, 1, 0, index)
+    np.testing.assert_allclose(a.u, expected, rtol=1e-15, atol=0)
+    assert np.all(a.u != 0.0)
+    np.testing.assert_allclose(b.u, randomness.uniform(3, 1, 0, 0, index)
+                               - randomness.uniform(3, 1, 1, 0, index), rtol=1e-15, atol=0)
+
+
+def test_exact_integration_holds_a_draw_over_the_step():
+    """Uncoupled: the closed form with the draw constant over the step. Coupled: the draw
+    enters the propagator as a zero-derivative column."""
+    ou = eq.Neuron("""
+neuron Held:
+    parameters:
+        tau = 10.0 : shared
+        tau_s = 4.0 : shared
+    equations:
+        tau * dv/dt = -v + 2.0*normal()
+        tau_s * ds/dt = -s + normal(0.5, 1.0)
+        tau * dw/dt = -w + s
+    method: exact
+""")
+    n, steps, dt, seed = 20, 50, 0.5, 99
+    pop = eq.Population(ou, n)
+    eq.Network(pop, dt=dt, seed=seed).run(steps * dt)
+    index = np.arange(n)
+    a = np.exp(-dt / 10.0)
+    m = np.array([[-1 / 4.0, 0.0, 1 / 4.0], [1 / 10.0, -1 / 10.0, 0.0], [0.0, 0.0, 0.0]])
+    propagator = expm(m * dt)
+    v, s, w = np.zeros(n), np.zeros(n), np.zeros(n)
+    for g in range(steps):
+        x1 = randomness.normal(seed, 0, 0, g, index)
+        x2 = 0.5 + randomness.normal(seed, 0, 1, g, index)
+        v = a * v + (1 - a) * 2.0 * x1
+        state = propagator @ np.vstack([s, w, x2])
+        s, w = state[0], state[1]
+    np.testing.assert_allclose(pop.v, v, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(pop.s, s, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(pop.w, w, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("text, where, column", [
+    ("equations:\n    r = uniform()\n    dv/dt = r", "a derived variable", 9),
+    ("equations: dv/dt = -v : init = uniform()", "the 'init' flag", 32),
+    ("parameters: a = normal()\nequations: dv/dt = -a", "a parameter value", 17),
+    ("functions: f(x) = x*normal()\nequations: dv/dt = f(v)", "a function body", 21),
+])
+def test_draws_where_a_value_must_stay_put_are_errors(text, where, column):
+    with pytest.raises(eq.ModelError) as error:
+        eq.Neuron(text)
+    assert f"cannot appear in {where}" in str(error.value)
+    assert error.value.column == column
+
+
+def test_one_argument_and_synapse_draws_are_errors():
+    with pytest.raises(eq.ModelError, match=r"uniform\(\) takes no arguments or two, not 1"):
+        eq.Neuron("equations: dv/dt = uniform(2.0)")
+    with pytest.raises(eq.ModelError, match="not supported yet"):
+        eq.Synapse("on_pre: g_exc += w*uniform()")
