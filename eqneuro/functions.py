@@ -153,6 +153,42 @@ def draw_kind(value) -> str | None:
     return name[len(DRAW_PREFIX):].split(":", 1)[0]
 
 
+NOISE_PREFIX = "$noise:"
+
+
+def is_noise_name(name: str) -> bool:
+    """`xi` or `xi_<suffix>`: white noise, in differential equations only."""
+    return name == "xi" or (name.startswith("xi_") and len(name) > 3
+                            and name[3:].replace("_", "a").isalnum() and name.isascii())
+
+
+def noise_symbol(name: str):
+    """White noise `xi` (`xi_e`...) as solved into a derivative: a name no user can write."""
+    return symbol(NOISE_PREFIX + name)
+
+
+def noise_name(value) -> str | None:
+    """"xi" (or "xi_e"...) for a noise symbol, else None."""
+    name = value if isinstance(value, str) else getattr(value, "name", None)
+    if isinstance(name, str) and name.startswith(NOISE_PREFIX):
+        return name[len(NOISE_PREFIX):]
+    return None
+
+
+def noise_draw(name: str):
+    """The standard normal draw of noise `name` in one step (Euler-Maruyama's dW/sqrt(dt))."""
+    return symbol(f"{DRAW_PREFIX}normal:{NOISE_PREFIX}{name}")
+
+
+def draw_order(name: str) -> tuple:
+    """Draws in a fixed order: random calls by their place in the text, then noises by name."""
+    rest = name[len(DRAW_PREFIX):].split(":", 1)[1]
+    if rest.startswith(NOISE_PREFIX):
+        return (1, 0, 0, rest)
+    line, column = rest.split(":")
+    return (0, int(line), int(column), "")
+
+
 def _uniform(line, column, low=None, high=None):
     u = draw_symbol("uniform", line, column)
     return u if low is None else low + (high - low) * u

@@ -115,10 +115,13 @@ def test_calls_without_arguments_keep_their_errors(text, position, message):
 def test_method_names_are_the_methods_that_exist():
     from eqneuro.compile.methods import EXPLICIT
     from eqneuro.lang.tables import FALLBACK_METHODS, METHOD_NAMES
-    assert set(METHOD_NAMES) == set(EXPLICIT) | {"exponential", "exact", "implicit"}
-    assert set(FALLBACK_METHODS) == set(METHOD_NAMES) - {"exact"}
+    assert set(METHOD_NAMES) == set(EXPLICIT) | {"exponential", "exact", "implicit",
+                                                 "milstein"}
+    # suggested after a blow-up: not exact (not a choice) nor milstein (Euler without noise)
+    assert set(FALLBACK_METHODS) == set(METHOD_NAMES) - {"exact", "milstein"}
     for method in METHOD_NAMES:        # each name is accepted by the method section
-        assert eq.Neuron(f"equations: dv/dt = -v\nmethod: {method}\n").method == method
+        noise = " + xi" if method == "milstein" else ""
+        assert eq.Neuron(f"equations: dv/dt = -v{noise}\nmethod: {method}\n").method == method
 
 
 def test_reset_operators_become_new_values():

@@ -148,7 +148,8 @@ def test_a_method_error_hints_exactly_the_methods_that_work(text, requested):
     named = re.findall(r"'(\w+)'", error.hint)
     body = text[:text.index("method:")]
     works = []
-    for method in ("euler", "midpoint", "heun", "rk4", "exponential", "exact", "implicit"):
+    for method in ("euler", "midpoint", "heun", "rk4", "exponential", "exact", "implicit",
+                   "milstein"):
         try:
             eq.Neuron(body, method=method)
             works.append(method)

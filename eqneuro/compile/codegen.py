@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..functions import draw_kind, input_symbol, input_target, symbol
+from ..functions import draw_kind, draw_order, input_symbol, input_target, symbol
 from ..lang.model import NeuronModel
 from .kernel_abi import (Layout, c_name, field_name, input_local, input_pointer, monitor_buffer,
                          parameter_pointer, state_pointer)
@@ -125,14 +125,14 @@ class _Builder:
 
     def _draws(self) -> tuple[str, ...]:
         """The random calls of the update, spike test, resets and refractory period in the
-        order of the model text: the k-th is draw k of this population's stream."""
+        order of the model text, then the noises xi by name: the k-th is draw k of this
+        population's stream."""
         exprs = [e for _, e in self.plan.statements] + [e for _, e in self.plan.updates]
         model = self.model
         exprs += [e for e in (model.spike, model.refractory) if e is not None]
         exprs += [r.value for r in model.reset]
         found = {s.name for e in exprs for s in e.free_symbols if draw_kind(s)}
-        return tuple(sorted(found, key=lambda name: tuple(int(x) for x in
-                                                          name.rsplit(":", 2)[1:])))
+        return tuple(sorted(found, key=draw_order))
 
     def draw_lines(self) -> list[str]:
         return [f"{self.local(f'_rnd{k}')} = eq_{draw_kind(name)}(_key0, _key1, {self.index}, "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Rational as R
 
-from ..functions import draw_kind, input_target, symbol
+from ..functions import draw_kind, input_target, noise_draw, noise_name, symbol
 from ..lang.model import NeuronModel
 from ..lang.special import Exprel
 
@@ -364,12 +364,121 @@ def _jacobian_almost_everywhere(values, xs):
     return jacobian.replace(lambda e: isinstance(e, sympy.Subs), lambda e: e.doit())
 
 
+# ---- white noise: dx = f dt + sum_k g_k dW_k (Ito), dW_k = sqrt(dt) * N_k per step ----
+
+NOISE_METHODS = ("euler", "milstein", "exact")
+
+
+def _noises(model: NeuronModel) -> tuple[sympy.Symbol, ...]:
+    found = {s for e in model.inlined_derivatives().values() for s in e.free_symbols
+             if noise_name(s)}
+    return tuple(sorted(found, key=lambda s: s.name))
+
+
+def _drift_and_diffusion(model: NeuronModel, noises, hold: bool = True):
+    """f and g (var -> {noise: coefficient}) of d/dt = f + sum g*xi (linear in xi: the
+    analysis checked it); held variables get neither while refractory."""
+    f = _derivatives(model, hold)
+    silent = {xi: sympy.Integer(0) for xi in noises}
+    drift = {var: expr.xreplace(silent) for var, expr in f.items()}
+    diffusion = {var: {xi: sympy.diff(expr, xi) for xi in noises if expr.has(xi)}
+                 for var, expr in f.items()}
+    return drift, diffusion
+
+
+def _increment(xi) -> sympy.Expr:
+    return sympy.sqrt(DT) * noise_draw(noise_name(xi))
+
+
+def euler_maruyama(model: NeuronModel, noises) -> UpdatePlan:
+    """x + f dt + sum_k g_k dW_k: strong order 1/2, weak order 1 (Ito)."""
+    drift, diffusion = _drift_and_diffusion(model, noises)
+    return UpdatePlan("euler", (), tuple(
+        (var, symbol(var) + DT * drift[var]
+         + sum((g * _increment(xi) for xi, g in diffusion[var].items()), sympy.Integer(0)))
+        for var in drift))
+
+
+def milstein(model: NeuronModel, noises) -> UpdatePlan:
+    """Euler-Maruyama plus 1/2 g dg/dx (dW^2 - dt): strong order 1 for diagonal noise (each
+    noise in one equation, its coefficient depending on no other noisy variable)."""
+    drift, diffusion = _drift_and_diffusion(model, noises)
+    users = {xi: [v for v, g in diffusion.items() if xi in g] for xi in noises}
+    updates = []
+    for var in drift:
+        x, total = symbol(var), symbol(var) + DT * drift[var]
+        for xi, g in diffusion[var].items():
+            if len(users[xi]) > 1:
+                raise Unsupported(f"milstein needs each noise in one equation; "
+                                  f"{noise_name(xi)} drives {', '.join(users[xi])}")
+            others = [v for v, gs in diffusion.items() if gs and v != var and g.has(symbol(v))]
+            if others:
+                raise Unsupported(f"milstein needs the noise coefficient of d{var}/dt to "
+                                  f"depend on no other noisy variable ({others[0]})")
+            dw = _increment(xi)
+            total += g * dw + sympy.Rational(1, 2) * g * sympy.diff(g, x) * (dw ** 2 - DT)
+        updates.append((var, total))
+    return UpdatePlan("milstein", (), tuple(updates))
+
+
+def exact_noisy(model: NeuronModel, noises) -> UpdatePlan:
+    """Ornstein-Uhlenbeck processes, dx = (a x + b) dt + sum_k g_k dW_k with a, b, g
+    constant and x coupled to no other variable: the exact Gaussian update
+    x e^(a dt) + b (e^(a dt) - 1)/a + sqrt(sum g_k^2 (e^(2 a dt) - 1)/(2a)) N."""
+    drift, diffusion = _drift_and_diffusion(model, noises, hold=False)
+    users = {xi: [v for v, g in diffusion.items() if xi in g] for xi in noises}
+    xs = [symbol(v) for v in drift]
+    updates = []
+    for var, f in drift.items():
+        x = symbol(var)
+        a = sympy.diff(f, x)
+        b = sympy.simplify(f - a * x)
+        if a.has(*xs, T, *_NOT_FINITE) or b.has(*xs, T) or any(
+                g.has(*xs, T) for g in diffusion[var].values()):
+            raise Unsupported("exact integration with noise needs uncoupled linear equations "
+                              "with constant coefficients (Ornstein-Uhlenbeck processes)")
+        update = x + DT * (a * x + b) * Exprel(sympy.simplify(a * DT))
+        for xi, g in diffusion[var].items():
+            if len(users[xi]) > 1:
+                raise Unsupported(f"exact integration needs each noise in one equation; "
+                                  f"{noise_name(xi)} drives {', '.join(users[xi])}")
+            update += g * sympy.sqrt(DT * Exprel(sympy.simplify(2 * a * DT))) \
+                * noise_draw(noise_name(xi))
+        updates.append((var, update))
+    return _hold_selected(model, UpdatePlan("exact", (), tuple(updates)))
+
+
+def _noisy_plan(model: NeuronModel, method: str | None, noises) -> UpdatePlan:
+    if method is None:          # exact for OU processes, else the best scheme that fits
+        for choice in (exact_noisy, milstein):
+            try:
+                return choice(model, noises)
+            except Unsupported:
+                pass
+        return euler_maruyama(model, noises)
+    if method == "euler":
+        return euler_maruyama(model, noises)
+    if method == "milstein":
+        return milstein(model, noises)
+    if method == "exact":
+        return exact_noisy(model, noises)
+    raise Unsupported(f"{method} integrates equations without noise; with white noise (xi) "
+                      "use euler (Euler-Maruyama), milstein, or exact for "
+                      "Ornstein-Uhlenbeck processes")
+
+
 def plan(model: NeuronModel, method: str | None = None) -> UpdatePlan:
     """The update for `method` (or the model's, or the automatic choice). Unsupported if the
     requested method cannot integrate the model."""
     method = method or model.method
     if not model.state:
         return UpdatePlan(method or "none", (), ())
+    noises = _noises(model)
+    if noises:
+        return _noisy_plan(model, method, noises)
+    if method == "milstein":
+        raise Unsupported("milstein integrates white noise (xi), and this model has none "
+                          "(without noise it would be euler)")
     if method is None:      # exact where possible; never less accurate than rk4
         try:
             return exact(model)

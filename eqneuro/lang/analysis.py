@@ -9,7 +9,7 @@ from sympy.core.function import AppliedUndef
 from . import checks
 from . import syntax as ast
 from ..errors import Source, Span, did_you_mean
-from ..functions import derivative_symbol, symbol
+from ..functions import derivative_symbol, is_noise_name, noise_symbol, symbol
 from .model import Assignment, NeuronModel, ParameterSpec, ResetAssignment, StateVariable
 from .parameters import checked_parameters, constant_value, parameter_values, real_and_finite
 from .tables import METHOD_NAMES, TIME_NAMES
@@ -202,10 +202,21 @@ class _Analysis:
         checks.no_duplicate_flags(self.source, equation.flags)
         checks.known_flags(self.source, equation.flags, checks.EQUATION_VALUE_FLAGS,
                            checks.EQUATION_BARE_FLAGS, "a differential equation")
+        noises = {u.name: u for side in (equation.lhs, equation.rhs) for u in side.names
+                  if is_noise_name(u.name) and u.name not in every}
         for side in (equation.lhs, equation.rhs):
             resolve.check(side)
-            checks.names_known(self.source, side, every, "this equation")
-        derivative = resolve.inline(solved)
+            checks.names_known(self.source, side, list(every) + list(noises), "this equation")
+        derivative = resolve.inline(solved).xreplace(
+            {symbol(name): noise_symbol(name) for name in noises})
+        for name, use in noises.items():
+            xi = noise_symbol(name)
+            slope = sympy.diff(derivative, xi)
+            if slope == 0 or slope.has(*[noise_symbol(n) for n in noises]) \
+                    or slope.has(sympy.nan, sympy.zoo):
+                checks.fail(self.source, use.span, f"the noise {name} must enter d{var}/dt "
+                            "linearly", f"write it as a term: d{var}/dt = ... + sigma*{name} "
+                            "(sigma may depend on the state)")
         side = equation.lhs if equation.lhs.value.has(sympy.I, sympy.zoo, sympy.nan) \
             else equation.rhs
         self.real_and_finite(derivative, side.span, "this equation")

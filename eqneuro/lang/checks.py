@@ -10,7 +10,7 @@ from . import habits
 from . import syntax as ast
 from ..errors import ModelError, Source, Span, did_you_mean
 from .tables import BY_NAME, TIME_MEANINGS, TIME_NAMES, sections_of
-from ..functions import BUILTINS, INPUT_FUNCTION, input_name
+from ..functions import BUILTINS, INPUT_FUNCTION, input_name, is_noise_name
 
 PARAMETER_FLAGS = ("shared",)
 EQUATION_VALUE_FLAGS = ("init", "min", "max")
@@ -139,8 +139,12 @@ def names_known(source: Source, expr: ast.Expr, known: Iterable[str], where: str
     known = set(known)
     for use in expr.names:
         if use.name not in known:
+            noise = is_noise_name(use.name) and ("white noise xi (and xi_<name>) may appear "
+                                                 "only in differential equations: "
+                                                 "dv/dt = ... + sigma*xi")
             fail(source, use.span, f"unknown name '{use.name}' in {where}",
-                 habits.hint("name", use.name) or did_you_mean(use.name, known, "names"))
+                 noise or habits.hint("name", use.name)
+                 or did_you_mean(use.name, known, "names"))
 
 
 def calls_known(source: Source, expr: ast.Expr, user_functions: dict[str, ast.FunctionDef],

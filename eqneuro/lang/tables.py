@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 # ---- integration methods --------------------------------------------------------------
 
-METHOD_NAMES = ("euler", "midpoint", "heun", "rk4", "exponential", "exact", "implicit")
+METHOD_NAMES = ("euler", "midpoint", "heun", "rk4", "exponential", "exact", "implicit",
+                "milstein")
 
 # The methods to suggest when a run blows up, most robust first (sim/network.py).
 FALLBACK_METHODS = ("rk4", "implicit", "exponential", "heun", "midpoint", "euler")
