@@ -1,0 +1,103 @@
+"""The cost of noise (issue 11): a LIF neuron with white noise xi (Euler-Maruyama), eqneuro
+beside a hand-written C loop that draws from the same generator (c_reference/noise_lif.c
+includes templates/random.h), in the same invocation.
+
+    python benchmarks/noise.py [--n 1000,100000] [--steps 2000] [--repeats 5]
+
+Both start from v = E_L with the same seed, so they draw the same numbers: the spike
+counts agree (the sums of v up to rounding). Prints ns per neuron-step and the ratio.
+"""
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FLAGS = {   # eqneuro's own flags (eqneuro/compile/build.py), and with -ffast-math
+    "c": ["-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-D__FAST_MATH__"],
+    "c_fast": ["-O3", "-march=native", "-ffast-math"],
+}
+MODEL = """
+neuron NoisyLIF:
+    parameters:
+        tau = 10.0 : shared
+        E_L = -70.0 : shared
+        mu = 18.0 : shared
+        sigma = 1.5 : shared
+        V_T = -50.0 : shared
+        V_r = -70.0 : shared
+    equations:
+        dv/dt = (-(v - E_L) + mu) / tau + sigma*xi : init = -70.0
+    spike: v > V_T
+    reset: v = V_r
+    refractory: 2.0
+    method: euler
+"""
+
+
+def build_c(folder: Path) -> dict[str, Path]:
+    exes = {}
+    for name, flags in FLAGS.items():
+        exe = folder / f"noise_lif_{name}"
+        subprocess.run(["gcc", *flags, f"-I{ROOT / 'templates'}", "-std=gnu11",
+                        str(HERE / "c_reference" / "noise_lif.c"), "-o", str(exe), "-lm"],
+                       check=True)
+        exes[name] = exe
+    return exes
+
+
+def run_eqneuro(n: int, steps: int, repeats: int, seed: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    import eqneuro as eq
+    neuron = eq.Neuron(MODEL)
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        pop = eq.Population(neuron, n)
+        spikes = eq.SpikeMonitor(pop)
+        net = eq.Network(pop, spikes, dt=0.1, seed=seed)
+        net.run(0.0)
+        t0 = time.perf_counter()
+        net.run(steps * 0.1)
+        best = min(best, time.perf_counter() - t0)
+        result = {"spikes": spikes.num_spikes, "v_sum": float(pop.v.sum())}
+    return {"system": "eqneuro", "run_s_best": best, **result}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", default="1000,100000")
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=2026)
+    args = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        exes = build_c(Path(tmp))
+        for n in (int(x) for x in args.n.split(",")):
+            records = []
+            for name, exe in exes.items():
+                out = subprocess.run([str(exe), str(n), str(args.steps), str(args.repeats),
+                                      str(args.seed)], capture_output=True, text=True,
+                                     check=True).stdout
+                records.append({**json.loads(out), "system": name})
+            records.append(run_eqneuro(n, args.steps, args.repeats, args.seed))
+            for record in records:
+                record["ns_per_neuron_step"] = record["run_s_best"] / (n * args.steps) * 1e9
+                print(json.dumps({"N": n, **record}), flush=True)
+            rows.append((n, records))
+    print("\n| N | C (eqneuro's flags) ns | C -ffast-math ns | eqneuro ns | eqneuro / best C "
+          "| spikes C / eqneuro |")
+    print("|---|---|---|---|---|---|")
+    for n, (c, fast, eq) in rows:
+        best = min(c["ns_per_neuron_step"], fast["ns_per_neuron_step"])
+        print(f"| {n:,} | {c['ns_per_neuron_step']:.3g} | {fast['ns_per_neuron_step']:.3g} | "
+              f"{eq['ns_per_neuron_step']:.3g} | {eq['ns_per_neuron_step'] / best:.2f} | "
+              f"{c['spikes']} / {eq['spikes']} |")
+
+
+if __name__ == "__main__":
+    main()
