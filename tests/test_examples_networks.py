@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -85,6 +86,23 @@ def test_reservoir_decays_for_g_below_1_and_not_above(tmp_path):
     assert wander_low < 1e-4             # settled on a fixed point under the input
     assert wander_high > 1e-3            # still moving
     assert number(r"max \|v - v\*\| = ([\d.e+-]+)", out) < 1e-3   # the fixed point
+
+
+def test_reservoir_with_noise_diverges_between_trials_only_for_g_above_1(tmp_path):
+    out = run_example("reservoir_noise", tmp_path)
+    found = {}
+    for gain in ("0.5", "1.5"):
+        match = re.search(rf"g = {gain}: rms v over the last 500 ms ([\d.]+); rms distance "
+                          r"between the two trials at 100 ms ([\d.]+), over the last 500 ms "
+                          r"([\d.]+)", out)
+        assert match, out
+        found[gain] = [float(x) for x in match.groups()]
+    activity, _, distance = found["0.5"]
+    # g = 0.5: two independent noisy states near 0, sqrt(2) times one's spread apart
+    assert distance == pytest.approx(np.sqrt(2) * activity, rel=0.2)
+    activity, early, distance = found["1.5"]
+    assert activity > 0.3 and distance > 5 * found["0.5"][2]     # sustained, diverged
+    assert early < distance / 3                                 # they start together
 
 
 def test_mcculloch_pitts_computes_and_or_and_not(tmp_path):
