@@ -136,3 +136,43 @@ def test_one_argument_and_synapse_draws_are_errors():
         eq.Neuron("equations: dv/dt = uniform(2.0)")
     with pytest.raises(eq.ModelError, match="not supported yet"):
         eq.Synapse("on_pre: g_exc += w*uniform()")
+
+
+def test_a_noisy_spiking_network_is_the_same_on_two_threads():
+    """Noise, random refractory periods and delivery through projections together."""
+    lif = eq.Neuron("""
+neuron NoisyLIF:
+    parameters:
+        tau = 10.0 : shared
+        sigma = 1.0 : shared
+    equations:
+        tau * dv/dt = -v + 0.9 + g_exc + g_inh : init = 0.0
+        dg_exc/dt = -g_exc / 5.0
+        dg_inh/dt = -g_inh / 10.0
+        dnoise/dt = -noise / 5.0 + sigma * xi
+    spike: v + noise > 1.0
+    reset: v = 0.0
+    refractory: 1.0 + 2.0 * uniform()
+    method: euler
+""")
+
+    def run(threads):
+        pop = eq.Population(lif, 600)
+        exc = eq.Projection(pop[:480], pop, target="exc", w=0.05)
+        inh = eq.Projection(pop[480:], pop, target="inh", w=-0.2, delay=1.0)
+        exc.connect(p=0.05, seed=1)
+        inh.connect(p=0.05, seed=2)
+        spikes = eq.SpikeMonitor(pop)
+        net = eq.Network(pop, exc, inh, spikes, dt=0.1, threads=threads, seed=11)
+        net.run(60.0)
+        net.run(40.0)
+        return spikes.i.copy(), spikes.t.copy(), pop.v.copy(), pop.noise.copy()
+
+    one, two = run(1), run(2)
+    assert len(one[0]) > 200
+    for a, b in zip(one, two):
+        np.testing.assert_array_equal(a, b)
+    # the random refractory periods: between 1 and 3 ms (10 to 30 steps)
+    i, t = one[0], np.rint(one[1] / 0.1).astype(int)
+    gaps = np.concatenate([np.diff(t[i == k]) for k in np.unique(i)])
+    assert gaps.min() >= 11 and (gaps < 31).any() and (gaps > 20).any()
