@@ -176,3 +176,9 @@ neuron NoisyLIF:
     i, t = one[0], np.rint(one[1] / 0.1).astype(int)
     gaps = np.concatenate([np.diff(t[i == k]) for k in np.unique(i)])
     assert gaps.min() >= 11 and (gaps < 31).any() and (gaps > 20).any()
+
+
+def test_a_model_with_draws_prints_them_as_written():
+    text = str(NOISY)
+    assert "mu + sigma*normal()" in text and "uniform()" in text and "draw" not in text
+    assert r"\operatorname{normal}()" in NOISY._repr_latex_()

@@ -10,7 +10,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from . import syntax as ast
-from ..functions import derivative_symbol, input_target
+from ..functions import derivative_symbol, draw_kind, input_target
 from .model import NeuronModel, SynapseModel
 
 
@@ -108,6 +108,10 @@ _LANGUAGE_NAMES = {"Max": "max", "Min": "min", "Abs": "abs", "Exprel": "exprel",
 class _TextPrinter(StrPrinter):
     """SymPy's str printer, with eqneuro's spelling of conditions and conditionals."""
 
+    def _print_Symbol(self, expr):
+        kind = draw_kind(expr)            # one random call: shown as written, uniform()
+        return f"{kind}()" if kind else super()._print_Symbol(expr)
+
     # The language's precedence: comparison > not > and > or.
     def _condition(self, arg, looser) -> str:
         text = self._print(arg)
@@ -144,6 +148,9 @@ class _Latex(LatexPrinter):
     and sum(T) is shown as written."""
 
     def _print_Symbol(self, expr, style="plain"):
+        kind = draw_kind(expr)
+        if kind:
+            return rf"\operatorname{{{kind}}}()"
         target = input_target(expr)
         if target is None:
             return super()._print_Symbol(expr, style)
