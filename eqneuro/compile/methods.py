@@ -366,9 +366,6 @@ def _jacobian_almost_everywhere(values, xs):
 
 # ---- white noise: dx = f dt + sum_k g_k dW_k (Ito), dW_k = sqrt(dt) * N_k per step ----
 
-NOISE_METHODS = ("euler", "milstein", "exact")
-
-
 def _noises(model: NeuronModel) -> tuple[sympy.Symbol, ...]:
     found = {s for e in model.inlined_derivatives().values() for s in e.free_symbols
              if noise_name(s)}

@@ -15,8 +15,8 @@ from ..compile.kernel_abi import (BLOCK, c_name, field_name, input_pointer, moni
 from ..compile.propagators import argument_name
 from ..compile.structure import NetworkStructure, PopulationPart, ProjectionPart
 from ..errors import SimulationError
-from ..randomness import check_seed, fresh_seed, key_of
 from ..lang.tables import FALLBACK_METHODS
+from ..randomness import check_seed, fresh_seed, key_of
 from .monitors import SpikeMonitor, StateMonitor
 from .population import Population
 from .projection import Projection
