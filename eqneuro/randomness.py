@@ -4,7 +4,7 @@ generator) used as a function of its counter, so that no generator state is shar
 Every draw is the block philox(counter, key) with
     key     = (seed mod 2^64, seed >> 64)              the Network's seed, below 2^128
     counter = (step, element, object << 32 | draw, 0)
-where `step` is the step the draw belongs to, `element` the neuron (or synapse) index in its
+where `step` is the step the draw belongs to (INIT_STEP for `init` flags), `element` the neuron (or synapse) index in its
 population (projection), `object` the population's (projection's) number in the network's
 stream table and `draw` the number of the random call in its model. Any thread, and any way
 of splitting a run, computes the same numbers. A uniform draw is the block's first word,
@@ -21,6 +21,7 @@ import secrets
 import numpy as np
 
 WORD = 2 ** 64
+INIT_STEP = WORD - 1        # the counter's step of the random initial values (never run)
 SEED_LIMIT = 2 ** 128
 MULTIPLIERS = (0xD2E7470EE14C6C93, 0xCA5A826395121157)
 WEYL = (0x9E3779B97F4A7C15, 0xBB67AE8584CAA73B)

@@ -120,7 +120,7 @@ neuron Held:
 
 @pytest.mark.parametrize("text, where, column", [
     ("equations:\n    r = uniform()\n    dv/dt = r", "a derived variable", 9),
-    ("equations: dv/dt = -v : init = uniform()", "the 'init' flag", 32),
+    ("equations: dv/dt = -v : min = uniform()", "the 'min' flag", 31),
     ("parameters: a = normal()\nequations: dv/dt = -a", "a parameter value", 17),
     ("functions: f(x) = x*normal()\nequations: dv/dt = f(v)", "a function body", 21),
 ])
@@ -182,3 +182,45 @@ def test_a_model_with_draws_prints_them_as_written():
     text = str(NOISY)
     assert "mu + sigma*normal()" in text and "uniform()" in text and "draw" not in text
     assert r"\operatorname{normal}()" in NOISY._repr_latex_()
+
+
+RANDOM_START = eq.Neuron("""
+neuron RandomStart:
+    parameters:
+        V_r = -70.0
+        V_T = -50.0
+    equations:
+        dv/dt = -(v - V_r)/10.0 : init = V_r + uniform()*(V_T - V_r)
+        dw/dt = 0.0 : init = normal(2.0, 0.5)
+""")
+
+
+def test_random_initial_values_follow_the_networks_seed():
+    """init draws: the population's stream at the counter's step 2^64 - 1, one draw number
+    per call (in text order), drawn when the population joins its first Network."""
+    first, second = eq.Population(RANDOM_START, 500), eq.Population(RANDOM_START, 500)
+    eq.Network(first, second, seed=21)
+    index, step = np.arange(500), randomness.INIT_STEP
+    np.testing.assert_array_equal(
+        first.v, -70.0 + randomness.uniform(21, 0, 0, step, index) * 20.0)
+    np.testing.assert_allclose(first.w, 2.0 + 0.5 * randomness.normal(21, 0, 1, step, index),
+                               rtol=1e-15)
+    np.testing.assert_array_equal(
+        second.v, -70.0 + randomness.uniform(21, 1, 0, step, index) * 20.0)
+    assert -70.0 <= first.v.min() and first.v.max() < -50.0
+    again = eq.Population(RANDOM_START, 500)
+    eq.Network(again, eq.Population(RANDOM_START, 500), seed=21)
+    np.testing.assert_array_equal(again.v, first.v)
+    other = eq.Population(RANDOM_START, 500)
+    eq.Network(other, seed=22)
+    assert not np.array_equal(other.v, first.v)
+    eq.Network(first, seed=99)                 # a later Network keeps the state it finds
+    np.testing.assert_array_equal(first.v, again.v)
+
+
+def test_random_initial_values_need_a_network_first():
+    pop = eq.Population(RANDOM_START, 3)
+    with pytest.raises(ValueError, match="create the Network first"):
+        pop.v
+    eq.Network(pop, seed=1)
+    assert pop.v.shape == (3,)

@@ -226,9 +226,9 @@ class _Analysis:
                 continue
             checks.no_derivatives(self.source, flag.value, f"the '{flag.name}' flag")
             checks.no_inputs(self.source, flag.value, f"the '{flag.name}' flag")
-            checks.no_draws(self.source, flag.value, f"the '{flag.name}' flag",
-                            checks.DRAWS_WHERE + "; random initial values are set from "
-                            "Python for now: pop.v = numpy.random.default_rng(seed)...")
+            if flag.name != "init":
+                checks.no_draws(self.source, flag.value, f"the '{flag.name}' flag",
+                                checks.DRAWS_WHERE + ", and in 'init' flags")
             checks.is_number(self.source, flag.value, f"the '{flag.name}' flag")
             allowed = self.flag_scope + ([] if flag.name == "init" else ["t"])
             derived = [u for u in flag.value.names if u.name in every and u.name not in allowed]

@@ -81,7 +81,7 @@ def no_draws(source: Source, expr: ast.Expr, where: str, hint: str) -> None:
 
 
 DRAWS_WHERE = ("random draws may appear in differential equations, the spike condition, "
-               "the reset and the refractory period: one new value per neuron and step")
+               "the reset and the refractory period (one new value per neuron and step)")
 
 
 def no_duplicate_names(source: Source, named: Iterable[tuple[str, Span]], what: str) -> None:

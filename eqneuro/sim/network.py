@@ -72,6 +72,8 @@ class Network:
                                  "a SpikeMonitor would record nothing")
             if isinstance(monitor, StateMonitor):
                 monitor._every(self.dt)
+        for stream, population in enumerate(self._populations):
+            population._eq_initialise(self._seed, stream)
         self._step = _starting_step(self._populations, self._monitors, self._dt)
         self.build_seconds = 0.0
         self.cache_hits = 0

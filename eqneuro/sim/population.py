@@ -7,7 +7,9 @@ import threading
 import numpy as np
 
 from ..errors import did_you_mean
+from .. import randomness
 from ..evaluate import evaluate
+from ..functions import draw_kind, draw_order
 from ..compile.kernel_abi import Layout
 from ..neuron import Neuron
 from ..compile.propagators import coefficient_values, per_neuron
@@ -84,9 +86,33 @@ class Population:
             object.__setattr__(self, "_eq_state", self._eq_initial_state())
         return self._eq_state
 
-    def _eq_initial_state(self) -> dict[str, np.ndarray]:
+    def _eq_random_init(self) -> tuple[str, ...]:
+        """The random calls of the `init` flags (uniform(), normal()), in draw order."""
+        from ..evaluate import names_in
+        found = {name for _, tree in self._eq_neuron.info.state for name in names_in(tree)
+                 if draw_kind(name)}
+        return tuple(sorted(found, key=draw_order))
+
+    def _eq_initialise(self, seed: int, stream: int) -> None:
+        """Random initial values from a Network's seed (this population's stream), unless
+        the state exists already."""
+        if self._eq_state is None:
+            object.__setattr__(self, "_eq_state", self._eq_initial_state(seed, stream))
+
+    def _eq_initial_state(self, seed: int | None = None,
+                          stream: int = 0) -> dict[str, np.ndarray]:
         info = self._eq_neuron.info
         values: dict[str, object] = dict(self._eq_params)
+        draws = self._eq_random_init()
+        if draws and seed is None:
+            raise ValueError(
+                f"the initial values of {self._eq_name} draw random numbers from a Network's "
+                f"seed: create the Network first (eq.Network({self._eq_name}, ..., seed=k)), "
+                "then read or set its state")
+        index = np.arange(self._eq_n)
+        for k, name in enumerate(draws):
+            values[name] = getattr(randomness, draw_kind(name))(seed, stream, k,
+                                                              randomness.INIT_STEP, index)
         pending = dict(info.state)
         state: dict[str, np.ndarray] = {}
         from ..evaluate import names_in
