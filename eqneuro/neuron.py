@@ -243,7 +243,7 @@ def _record_of(analysed: _Analysed) -> dict:
         "has_spike": model.spike is not None, "has_refractory": model.refractory is not None,
         "inputs": list(model.inputs),
         "propagators": [[[[to_tree(entry) for entry in row] for row in p.matrix],
-                         [[i, j, symbol.name] for i, j, symbol in p.outputs]]
+                         [[i, j, symbol.name] for i, j, symbol in p.outputs], p.kind]
                         for p in plan.propagators],
         "text": model_text(model, plan.method, analysed.written),
         "latex": model_latex(model, plan.method, analysed.written)}
@@ -260,6 +260,7 @@ def _info_of(record: dict) -> RuntimeInfo:
         state=tuple((n, _tuples(t)) for n, t in record["state"]),
         assignments=tuple((n, _tuples(t)) for n, t in record["assignments"]),
         has_spike=record["has_spike"], has_refractory=record["has_refractory"],
-        propagators=tuple(PropagatorInfo(_tuples(matrix), tuple((i, j, n) for i, j, n in outputs))
-                          for matrix, outputs in record["propagators"]),
+        propagators=tuple(PropagatorInfo(_tuples(matrix), tuple((i, j, n) for i, j, n in outputs),
+                                         kind)
+                          for matrix, outputs, kind in record["propagators"]),
         inputs=tuple(record["inputs"]))

@@ -29,6 +29,7 @@ class Propagator:
 
     matrix: tuple[tuple[sympy.Expr, ...], ...]
     outputs: tuple[tuple[int, int, sympy.Symbol], ...]
+    kind: str = "expm"    # "noise": Van Loan's matrix; outputs: a factor L of the covariance
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
@@ -49,6 +50,11 @@ class UpdatePlan:
         lines = [f"# {self.method}"]
         for propagator in self.propagators:
             size = len(propagator.matrix)
+            if propagator.kind == "noise":
+                lines.append(f"# once per run: L L^T = S, the covariance of one step's noise "
+                             f"(Van Loan, {size}x{size})")
+                lines += [f"{s.name} = L[{i}, {j}]" for i, j, s in propagator.outputs]
+                continue
             lines.append(f"# once per run: P = expm(A), A = [[M*dt, B*dt], [0, 0]] "
                          f"({size}x{size})")
             lines += [f"{s.name} = P[{i}, {j}]" for i, j, s in propagator.outputs]
@@ -419,34 +425,82 @@ def milstein(model: NeuronModel, noises) -> UpdatePlan:
 
 
 def exact_noisy(model: NeuronModel, noises) -> UpdatePlan:
-    """Ornstein-Uhlenbeck processes, dx = (a x + b) dt + sum_k g_k dW_k with a, b, g
-    constant and x coupled to no other variable: the exact Gaussian update
-    x e^(a dt) + b (e^(a dt) - 1)/a + sqrt(sum g_k^2 (e^(2 a dt) - 1)/(2a)) N."""
-    drift, diffusion = _drift_and_diffusion(model, noises, hold=False)
-    users = {xi: [v for v, g in diffusion.items() if xi in g] for xi in noises}
-    xs = [symbol(v) for v in drift]
-    updates = []
-    for var, f in drift.items():
-        x = symbol(var)
-        a = sympy.diff(f, x)
-        b = sympy.simplify(f - a * x)
-        if a.has(*xs, T, *_NOT_FINITE) or b.has(*xs, T) or any(
-                g.has(*xs, T) for g in diffusion[var].values()):
-            raise Unsupported("exact integration with noise needs uncoupled linear equations "
-                              "with constant coefficients (Ornstein-Uhlenbeck processes)")
-        update = x + DT * (a * x + b) * Exprel(sympy.simplify(a * DT))
-        for xi, g in diffusion[var].items():
-            if len(users[xi]) > 1:
-                raise Unsupported(f"exact integration needs each noise in one equation; "
-                                  f"{noise_name(xi)} drives {', '.join(users[xi])}")
-            update += g * sympy.sqrt(DT * Exprel(sympy.simplify(2 * a * DT))) \
-                * noise_draw(noise_name(xi))
-        updates.append((var, update))
-    return _hold_selected(model, UpdatePlan("exact", (), tuple(updates)))
+    """Linear systems with additive noise, dx = (M x + b) dt + G dW with M, b, G constant:
+    the exact Gaussian update x(t+dt) = P x + q + L N, N standard normal per variable, where
+    L L^T is the covariance of one step's noise (Van Loan), computed once per run. An
+    uncoupled variable (an Ornstein-Uhlenbeck process) in closed form,
+    x e^(a dt) + b (e^(a dt) - 1)/a + sqrt(sum_k g_k^2 (e^(2 a dt) - 1)/(2a)) N."""
+    silent = _silenced(model, noises)
+    xs, m, b = _linear_system(silent, allow_time=False)
+    _, diffusion = _drift_and_diffusion(model, noises, hold=False)
+    g = sympy.Matrix([[diffusion[x.name].get(xi, sympy.Integer(0)) for xi in noises]
+                      for x in xs])
+    if g.has(*xs, T, *_NOT_FINITE):
+        raise Unsupported("exact integration with noise needs additive noise (a noise "
+                          "coefficient that depends on neither the state nor t)")
+    n = len(xs)
+    users = {xi: [x.name for i, x in enumerate(xs) if g[i, k] != 0]
+             for k, xi in enumerate(noises)}
+    uncoupled = all(m[i, j] == 0 for i in range(n) for j in range(n) if i != j)
+    if uncoupled and all(len(v) == 1 for v in users.values()):
+        updates = []
+        for i, x in enumerate(xs):
+            a = m[i, i]
+            update = x + DT * (a * x + b[i]) * Exprel(sympy.simplify(a * DT))
+            for k, xi in enumerate(noises):
+                if g[i, k] != 0:
+                    update += g[i, k] * sympy.sqrt(DT * Exprel(sympy.simplify(2 * a * DT))) \
+                        * noise_draw(noise_name(xi))
+            updates.append((x.name, update))
+        return _hold_selected(model, UpdatePlan("exact", (), tuple(updates)))
+    held = [i for i, x in enumerate(xs) if x.name in _held(model)]
+    base = _numeric_exact(silent, xs, m, b, held)
+    active = _noise_terms(xs, m, g, "$pn")
+    if held and model.refractory is not None:
+        frozen_m, frozen_g = m.copy(), g.copy()
+        for i in held:
+            frozen_m[i, :] = sympy.zeros(1, n)
+            frozen_g[i, :] = sympy.zeros(1, len(noises))
+        frozen = _noise_terms(xs, frozen_m, frozen_g, "$pm")
+        terms = {name: sympy.Piecewise((active[0][name], ACTIVE > 0), (frozen[0][name], True))
+                 for name in active[0]}
+        propagators = (active[1], frozen[1])
+    else:
+        terms, propagators = active[0], (active[1],)
+    updates = tuple((name, expr + terms[name]) for name, expr in base.updates)
+    return UpdatePlan("exact", base.statements, updates, base.propagators + propagators)
+
+
+def _noise_terms(xs, m, g, prefix: str):
+    """{variable: sum_j L_ij N_j} and the Propagator computing L from Van Loan's matrix
+    C = [[-M, G G^T], [0, M^T]] dt; N_j is the draw of the j-th variable's exact noise."""
+    n = len(xs)
+    van_loan = sympy.zeros(2 * n, 2 * n)
+    van_loan[:n, :n] = -m * DT
+    van_loan[:n, n:] = g * g.T * DT
+    van_loan[n:, n:] = m.T * DT
+    outputs, terms = [], {}
+    for i, x in enumerate(xs):
+        total = sympy.Integer(0)
+        for j in range(n):
+            entry = sympy.Symbol(f"{prefix}{i}_{j}", real=True)
+            outputs.append((i, j, entry))
+            total += entry * noise_draw(f"_exact{j}")
+        terms[x.name] = total
+    rows = tuple(tuple(van_loan[i, j] for j in range(2 * n)) for i in range(2 * n))
+    return terms, Propagator(rows, tuple(outputs), "noise")
+
+
+def _silenced(model: NeuronModel, noises) -> NeuronModel:
+    """The model without its noise terms."""
+    import dataclasses
+    zero = {xi: sympy.Integer(0) for xi in noises}
+    return dataclasses.replace(model, state=tuple(
+        dataclasses.replace(s, derivative=s.derivative.xreplace(zero)) for s in model.state))
 
 
 def _noisy_plan(model: NeuronModel, method: str | None, noises) -> UpdatePlan:
-    if method is None:          # exact for OU processes, else the best scheme that fits
+    if method is None:          # exact for linear additive noise, else the best that fits
         for choice in (exact_noisy, milstein):
             try:
                 return choice(model, noises)
@@ -460,8 +514,8 @@ def _noisy_plan(model: NeuronModel, method: str | None, noises) -> UpdatePlan:
     if method == "exact":
         return exact_noisy(model, noises)
     raise Unsupported(f"{method} integrates equations without noise; with white noise (xi) "
-                      "use euler (Euler-Maruyama), milstein, or exact for "
-                      "Ornstein-Uhlenbeck processes")
+                      "use euler (Euler-Maruyama), milstein, or exact for linear equations "
+                      "with additive noise")
 
 
 def plan(model: NeuronModel, method: str | None = None) -> UpdatePlan:

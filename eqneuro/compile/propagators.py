@@ -17,6 +17,7 @@ class PropagatorInfo:
 
     matrix: tuple[tuple[tuple, ...], ...]
     outputs: tuple[tuple[int, int, str], ...]
+    kind: str = "expm"        # "noise": A is Van Loan's matrix, outputs are entries of L
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -55,19 +56,20 @@ def coefficient_values(propagators, values: dict[str, object], dt: float,
 def _one(propagator: PropagatorInfo, scope, n: int):
     from scipy.linalg import expm
     size = len(propagator.matrix)
+    compute = _expm_finite if propagator.kind == "expm" else _noise_factor
     with np.errstate(all="ignore"):
         entries = [[np.asarray(evaluate(tree, scope), dtype=np.float64) for tree in row]
                    for row in propagator.matrix]
     if all(entry.ndim == 0 for row in entries for entry in row):
         matrix = np.array([[float(entry) for entry in row] for row in entries])
-        result = _expm_finite(expm, matrix[None])[0]
+        result = compute(expm, matrix[None])[0]
         return {name: float(result[i, j]) for i, j, name in propagator.outputs}
     stacked = np.empty((n, size, size))
     for i, row in enumerate(entries):
         for j, entry in enumerate(row):
             stacked[:, i, j] = entry
     distinct, inverse = np.unique(stacked.reshape(n, size * size), axis=0, return_inverse=True)
-    results = _expm_finite(expm, distinct.reshape(-1, size, size))
+    results = compute(expm, distinct.reshape(-1, size, size))
     inverse = inverse.reshape(-1)
     return {name: np.ascontiguousarray(results[inverse, i, j])
             for i, j, name in propagator.outputs}
@@ -80,4 +82,21 @@ def _expm_finite(expm, matrices: np.ndarray) -> np.ndarray:
     finite = np.isfinite(matrices).all(axis=(1, 2))
     if finite.any():
         out[finite] = expm(matrices[finite])
+    return out
+
+
+def _noise_factor(expm, matrices: np.ndarray) -> np.ndarray:
+    """For Van Loan's C = [[-M, G G^T], [0, M^T]]*dt: a factor L (L L^T = S) of the
+    covariance S = F22^T F12 of one step's noise, F = expm(C), in the top-left n x n block
+    of the result (a symmetric square root: S may be singular)."""
+    exps = _expm_finite(expm, matrices)
+    n = matrices.shape[1] // 2
+    covariance = np.swapaxes(exps[:, n:, n:], 1, 2) @ exps[:, :n, n:]
+    covariance = (covariance + np.swapaxes(covariance, 1, 2)) / 2
+    out = np.full(matrices.shape, np.nan)
+    finite = np.isfinite(covariance).all(axis=(1, 2))
+    if finite.any():
+        values, vectors = np.linalg.eigh(covariance[finite])
+        roots = np.sqrt(np.clip(values, 0.0, None))
+        out[finite, :n, :n] = (vectors * roots[:, None, :]) @ np.swapaxes(vectors, 1, 2)
     return out
