@@ -224,3 +224,12 @@ def test_random_initial_values_need_a_network_first():
         pop.v
     eq.Network(pop, seed=1)
     assert pop.v.shape == (3,)
+
+
+def test_without_random_initial_values_the_state_still_waits_for_its_first_use():
+    plain = eq.Neuron("parameters: V_r = -70.0\nequations: dv/dt = 0.0 : init = V_r")
+    pop = eq.Population(plain, 2)
+    net = eq.Network(pop, seed=1)
+    pop.V_r = -65.0                       # before the first use: the init flag sees it
+    net.run(0.1)
+    np.testing.assert_array_equal(pop.v, [-65.0, -65.0])

@@ -95,8 +95,9 @@ class Population:
 
     def _eq_initialise(self, seed: int, stream: int) -> None:
         """Random initial values from a Network's seed (this population's stream), unless
-        the state exists already."""
-        if self._eq_state is None:
+        the state exists already; without random `init` flags the state waits for its
+        first use, so that parameters set until then still count."""
+        if self._eq_state is None and self._eq_random_init():
             object.__setattr__(self, "_eq_state", self._eq_initial_state(seed, stream))
 
     def _eq_initial_state(self, seed: int | None = None,
