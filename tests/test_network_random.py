@@ -131,11 +131,39 @@ def test_draws_where_a_value_must_stay_put_are_errors(text, where, column):
     assert error.value.column == column
 
 
-def test_one_argument_and_synapse_draws_are_errors():
+def test_one_argument_and_psp_draws_are_errors():
     with pytest.raises(eq.ModelError, match=r"uniform\(\) takes no arguments or two, not 1"):
         eq.Neuron("equations: dv/dt = uniform(2.0)")
     with pytest.raises(eq.ModelError, match="not supported yet"):
-        eq.Synapse("on_pre: g_exc += w*uniform()")
+        eq.Synapse("psp: w*uniform()")
+
+
+def test_on_pre_draws_once_per_synapse_and_delivery():
+    """Stochastic release: the projection's stream is 2^31 + its index, the element the
+    synapse, the step the one of the delivery; draws in the order of the text."""
+    once = eq.Neuron("""
+neuron Once:
+    equations: dv/dt = 1.0 : init = 0.0
+    spike: v > 0.25
+    reset: v = -1e9
+    method: euler
+""")
+    hold = eq.Neuron("parameters: tau = 1e300\nequations: tau*dg_exc/dt = -g_exc\n"
+                     "method: euler")
+    pre, post = eq.Population(once, 3), eq.Population(hold, 400)
+    other = eq.Projection(pre, post, target="exc", w=0.0)          # projection 0
+    release = eq.Projection(pre, post, w=1.0, on_pre="g_exc += w * (1.0 if uniform() < 0.5 "
+                            "else 0.0) + 0.001*normal()")          # projection 1
+    other.connect(one_to_one=False, p=0.1, seed=1)
+    release.connect(all_to_all=True)
+    eq.Network(pre, post, other, release, dt=0.1, seed=4).run(1.0)
+    k, step = np.arange(len(release)), 2          # the spikes of the step to 0.3 ms
+    increments = (randomness.uniform(4, 2**31 + 1, 0, step, k) < 0.5) \
+        + 0.001 * randomness.normal(4, 2**31 + 1, 1, step, k)
+    expected = np.zeros(400)
+    np.add.at(expected, np.asarray(release.j), increments)
+    np.testing.assert_allclose(post.g_exc, expected, rtol=1e-13, atol=1e-15)
+    assert 500 < np.sum(increments > 0.5) < 700   # about half of 1200 synapses released
 
 
 def test_a_noisy_spiking_network_is_the_same_on_two_threads():

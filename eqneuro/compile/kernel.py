@@ -38,6 +38,7 @@ class Delivery:
     loads: tuple[str, ...]
     lines: tuple[str, ...]      # on_pre, for synapse _k of spike _i onto _j
     prefetch: str               # the post array on_pre updates first (prefetched), or ""
+    draws: tuple[str, ...] = ()  # per synapse and event, before the lines: _rnd<k> = ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,8 @@ def network_source(populations: tuple[PopulationBlock, ...],
     summary = "; ".join(b.title for b in populations + projections) or "empty"
     return _template().render(
         summary=summary, version=__version__, block=BLOCK,
-        draws=any(b.draws for b in populations),
+        draws=any(b.draws for b in populations)
+        or any(b.delivery is not None and b.delivery.draws for b in projections),
         blas=any(b.blas for b in projections),
         fields=[dict(name=f.name, kind=f.kind, slot=f.slot, ctype=f.ctype, decl=_declaration(f))
                 for f in fields],

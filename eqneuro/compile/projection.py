@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..functions import input_target, symbol
+from ..functions import draw_kind, draw_order, input_target, symbol
 from .codegen import C_TYPES
 from .kernel import DenseSum, Delivery, Field, ProjectionBlock, RowSum, SynapseRecord
 from .kernel_abi import (c_name, field_name, input_pointer, monitor_buffer, parameter_pointer,
@@ -36,6 +36,9 @@ class _Sides:
         self.population = {"pre": part.pre, "post": part.post}
         self.snapshots: list[tuple[str, str]] = []         # (side, derived name)
         self.used: dict[str, str] = {}                     # field -> kind
+        found = {x.name for st in synapse_model.on_pre for x in st.value.free_symbols
+                 if draw_kind(x)}
+        self.draws = tuple(sorted(found, key=draw_order))   # on_pre's random calls
 
     def field(self, argument: str) -> str:
         return field_name(self.prefix, argument)
@@ -76,6 +79,18 @@ class _Sides:
 
     def snapshot(self, side: str, name: str) -> str:
         return self.use(self.field(snapshot_pointer(side, name)), "d")
+
+    def draw_number(self, name: str) -> int:
+        return self.draws.index(name)
+
+    def draw_lines(self) -> tuple[str, ...]:
+        """This projection's stream is 2^31 + its index (populations have their index)."""
+        if not self.draws:
+            return ()
+        k0, k1 = self.use(self.field("_key0"), "u"), self.use(self.field("_key1"), "u")
+        stream = (1 << 31) + int(self.prefix[1:])
+        return tuple(f"_rnd{k} = eq_{draw_kind(name)}({k0}, {k1}, {stream}, {k}, _g, _k)"
+                     for k, name in enumerate(self.draws))
 
     def expression(self, expr, snapshot: bool) -> sympy.Expr:
         """`expr` over side-qualified symbols `side:name` (derived variables inlined or, in
@@ -129,6 +144,8 @@ class _Spellings(dict):
             return sides.own(name)
         if where == "snap":
             return f"{sides.snapshot('pre', name)}[_i]"
+        if draw_kind(key):
+            return f"_rnd{sides.draw_number(key)}"
         if where in ("pre", "post"):
             target = input_target(name)
             if target is not None:
@@ -162,6 +179,8 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
     delivery = row_sum = dense_sum = record = None
     if part.event:
         fields += [Field(sides.field("_row"), "l"), Field(sides.field("_post"), "i")]
+        if sides.draws:
+            fields += [Field(sides.field("_key0"), "u"), Field(sides.field("_key1"), "u")]
         if part.delay != "none":
             fields += [Field(sides.field("_ring"), "i"), Field(sides.field("_ring_count"), "l"),
                        Field(sides.field("_depth"), "n"), Field(sides.field("_delay"), "n")]
@@ -202,8 +221,9 @@ def _delivery(sides: _Sides, synapse_model) -> Delivery:
         if side == "post" and not prefetch and target.endswith("[_j]"):
             prefetch = target[:-len("[_j]")]
         lines.append(f"{target} = {value}")
+    draws = sides.draw_lines()
     return Delivery(f"p{sides.part.pre}", sides.part.delay, sides.loads(), tuple(lines),
-                    prefetch)
+                    prefetch, draws)
 
 
 def _dense_sum(sides: _Sides, synapse_model) -> DenseSum:
