@@ -134,6 +134,8 @@ def test_draws_where_a_value_must_stay_put_are_errors(text, where, column):
 def test_one_argument_and_psp_draws_are_errors():
     with pytest.raises(eq.ModelError, match=r"uniform\(\) takes no arguments or two, not 1"):
         eq.Neuron("equations: dv/dt = uniform(2.0)")
+    with pytest.raises(eq.ModelError, match=r"normal\(\) takes no arguments or two, not 3"):
+        eq.Neuron("equations: dv/dt = normal(1.0, 2.0, 3.0)")
     with pytest.raises(eq.ModelError, match="not supported yet"):
         eq.Synapse("psp: w*uniform()")
 

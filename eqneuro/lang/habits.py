@@ -21,8 +21,9 @@ UNITS = (
     "mmolar", "umolar", "liter", "litre", "kelvin", "celsius",
 )
 
-_RANDOM = ("random numbers are not part of the language yet; they come with an issue of "
-           "their own (see 'Built-in functions' in docs/language.md)")
+_OTHER_RANDOM = ("eqneuro draws uniform() and normal() (see 'Random draws' in "
+                 "docs/language.md); build others from them, e.g. exp(normal(mu, sigma)) "
+                 "for a log-normal or -log(1 - uniform())/rate for an exponential")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +60,12 @@ HABITS: tuple[Habit, ...] = (
           "which comes with plasticity"),
     Habit("name", ("g_target",), "ANNarchy's g_target is written with the target's name in "
           "eqneuro: 'g_exc += w' for the projections with target 'exc'"),
-    Habit("function", ("rand", "randn", "Normal", "Uniform", "LogNormal", "Exponential",
-                       "Gamma", "Binomial", "poisson", "normal", "uniform"), _RANDOM),
+    Habit("function", ("rand",), "a uniform random number in [0, 1) is uniform()"),
+    Habit("function", ("randn",), "a standard normal random number is normal()"),
+    Habit("function", ("Uniform",), "ANNarchy's Uniform(a, b) is uniform(a, b)"),
+    Habit("function", ("Normal",), "ANNarchy's Normal(mu, sigma) is normal(mu, sigma)"),
+    Habit("function", ("LogNormal", "Exponential", "Gamma", "Binomial", "poisson"),
+          _OTHER_RANDOM),
     Habit("function", ("int", "round", "trunc"), "eqneuro has one number type (double): "
           "round with floor(x) or ceil(x)"),
     Habit("function", ("ite", "ifelse", "where"), "write a conditional as 'a if c else b'"),

@@ -250,8 +250,8 @@ class ToAST(Transformer_NonRecursive):
             return _join(value, meta, ast.Expr(sympy.S.Zero, span, calls=(use,)), *args)
         if condition is not None:
             raise TransformFailure(f"the arguments of {name}() must be numbers", condition)
-        if builtin.draws and len(args) == 1:
-            raise TransformFailure(f"{name}() takes no arguments or two, not 1", span,
+        if builtin.draws and len(args) not in (0, 2):
+            raise TransformFailure(f"{name}() takes no arguments or two, not {len(args)}", span,
                                    f"{name}: {builtin.summary}")
         if not builtin.min_args <= len(args) <= builtin.max_args:
             raise TransformFailure(

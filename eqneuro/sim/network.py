@@ -559,8 +559,8 @@ class _ProjectionRun:
             monitor._end()
 
     def fields(self, kernel_fields) -> dict[str, object]:
-        out = {field_name(self.prefix, "_key0"): key_of(self.net.seed)[0],
-               field_name(self.prefix, "_key1"): key_of(self.net.seed)[1]}
+        key0, key1 = key_of(self.net.seed)
+        out = {field_name(self.prefix, "_key0"): key0, field_name(self.prefix, "_key1"): key1}
         for name, value in self.arrays.items():
             out[field_name(self.prefix, name)] = _address(value) if isinstance(value, np.ndarray) \
                 else value
