@@ -8,9 +8,11 @@ from .neuron import Neuron  # noqa: E402
 from .synapse import Synapse  # noqa: E402
 from .sim.network import Network, Population  # noqa: E402
 from .sim.projection import Projection  # noqa: E402
+from .sim.sources import PoissonGroup, SpikeSource  # noqa: E402
 from . import plot  # noqa: E402
 from .rates import fi_curve, firing_rates, population_rate  # noqa: E402
 
-__all__ = ["Neuron", "Synapse", "load", "shipped_models", "Population", "Network", "Projection", "SpikeMonitor",
+__all__ = ["Neuron", "Synapse", "load", "shipped_models", "Population", "Network", "Projection", "PoissonGroup",
+           "SpikeSource", "SpikeMonitor",
            "StateMonitor", "ModelError", "BuildError", "SimulationError", "plot", "fi_curve",
            "firing_rates", "population_rate", "__version__"]

@@ -180,6 +180,14 @@ def noise_draw(name: str):
     return symbol(f"{DRAW_PREFIX}normal:{NOISE_PREFIX}{name}")
 
 
+SCHEDULED = "$scheduled"
+
+
+def scheduled_symbol():
+    """A SpikeSource's number of events given for a neuron in the step (eq_scheduled)."""
+    return symbol(SCHEDULED)
+
+
 def draw_order(name: str) -> tuple:
     """Draws in a fixed order: random calls by their place in the text, then noises by name."""
     rest = name[len(DRAW_PREFIX):].split(":", 1)[1]
@@ -199,8 +207,21 @@ def _normal(line, column, mean=None, sd=None):
     return x if mean is None else mean + sd * x
 
 
-def _draw(name, build, summary) -> Builtin:
-    return Builtin(name, build, 0, 2, summary, draws=True)
+def _poisson(line, column, mean):
+    """A Poisson count of mean `mean`: the inversion of one uniform draw (PoissonCount)."""
+    return sympy_object("eqneuro.lang.special.PoissonCount")(
+        draw_symbol("uniform", line, column), mean)
+
+
+def _np_poisson_count(u, mean):
+    from .randomness import poisson_count
+    return poisson_count(u, mean)
+
+
+def _draw(name, build, summary, arity=(0, 2)) -> Builtin:
+    """arity: the one count of arguments, or (no arguments, or the two of a scaled draw)."""
+    low, high = arity if isinstance(arity, tuple) else (arity, arity)
+    return Builtin(name, build, low, high, summary, draws=True)
 
 
 def _node(name, node, arity, summary, c, numpy, callable=True) -> Builtin:
@@ -260,6 +281,11 @@ TABLE: tuple[Builtin, ...] = (
           "new for every neuron and step"),
     _draw("normal", _normal, "a standard normal random number (normal(mu, sigma): mean mu, "
           "standard deviation sigma), new for every neuron and step"),
+    _draw("poisson", _poisson, "a Poisson-distributed count (0, 1, 2, ...) of mean lam: "
+          "poisson(lam), new for every neuron and step", arity=1),
+    _node("PoissonCount", "eqneuro.lang.special.PoissonCount", 2,
+          "the Poisson count of mean lam at uniform draw u", "eq_poisson_count",
+          _np_poisson_count, callable=False),
     # Produced by SymPy itself (derivatives of max/min), not written by users.
     _node("Heaviside", "Heaviside", (1, 2), "step", "eq_heaviside", _np_heaviside,
           callable=False),

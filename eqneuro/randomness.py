@@ -9,13 +9,15 @@ population (projection), `object` the population's (projection's) number in the 
 stream table and `draw` the number of the random call in its model. Any thread, and any way
 of splitting a run, computes the same numbers. A uniform draw is the block's first word,
 (w0 >> 11) * 2^-53 in [0, 1); a normal draw is Box-Muller on the first two words,
-sqrt(-2 log(1 - u0)) * cos(2 pi u1).
+sqrt(-2 log(1 - u0)) * cos(2 pi u1). A Poisson count of mean lam is the inversion of one
+uniform draw u: the smallest k with u < P(N <= k) (poisson_count).
 
 The kernel's C version is templates/random.h; this NumPy version is its reference (tests)
 and draws what Python computes with the network's seed (random initial values).
 """
 from __future__ import annotations
 
+import math
 import secrets
 
 import numpy as np
@@ -95,3 +97,97 @@ def normal(seed: int, obj: int, draw: int, step, element) -> np.ndarray:
     words = _block(seed, obj, draw, step, element)
     radius = np.sqrt(-2.0 * np.log1p(-to_uniform(words[0])))
     return radius * np.cos(2.0 * np.pi * to_uniform(words[1]))
+
+
+# poisson_count sums the probabilities from 0 up to this mean, and from the mode beyond it.
+INVERSION_LIMIT = 32.0
+
+
+def _libm_lgamma():
+    """The C library's lgamma, which the kernel calls (CPython's math.lgamma is its own)."""
+    import ctypes
+    import ctypes.util
+    try:
+        function = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").lgamma
+    except (OSError, AttributeError):
+        return math.lgamma
+    function.restype, function.argtypes = ctypes.c_double, [ctypes.c_double]
+    return function
+
+
+_lgamma = None
+
+
+def _poisson_count(u: float, mean: float) -> float:
+    """One count, with the same floating-point operations as eq_poisson_count (random.h):
+    math's exp and log, and this lgamma, are the C library's, as in the kernel."""
+    global _lgamma
+    if not mean >= 0.0 or mean == math.inf or u != u:
+        return math.nan
+    if mean <= INVERSION_LIMIT:
+        k, p = 0.0, math.exp(-mean)
+        total = p
+        while u >= total:
+            k += 1.0
+            p *= mean / k
+            grown = total + p
+            if grown == total:
+                break
+            total = grown
+        return k
+    mode = math.floor(mean)
+    if _lgamma is None:
+        _lgamma = _libm_lgamma()
+    peak = math.exp(mode * math.log(mean) - mean - _lgamma(mode + 1.0))
+    below, p, k = 0.0, peak, mode
+    while k > 0.0:
+        p *= k / mean
+        k -= 1.0
+        below += p
+        if p < below * 1e-17:
+            break
+    total, p, k = below + peak, peak, mode
+    if u < total:
+        while k > 0.0:
+            lower = total - p
+            if u >= lower:
+                return k
+            total = lower
+            p *= k / mean
+            k -= 1.0
+        return 0.0
+    while u >= total:
+        k += 1.0
+        p *= mean / k
+        grown = total + p
+        if grown == total:
+            break
+        total = grown
+    return k
+
+
+def poisson_count(u, mean) -> np.ndarray:
+    """The Poisson count of mean `mean` that the uniform draw `u` selects (arrays broadcast;
+    NaN for a negative, infinite or NaN mean). Exact up to the rounding of the summed
+    probabilities (about 1e-16): a count of probability below the draws' 2^-53 may stand
+    for a larger one."""
+    u, mean = np.broadcast_arrays(np.asarray(u, dtype=np.float64),
+                                  np.asarray(mean, dtype=np.float64))
+    out = np.empty(u.shape)
+    flat_u, flat_mean, flat_out = u.ravel(), mean.ravel(), out.reshape(-1)
+    for index in range(flat_out.size):
+        flat_out[index] = _poisson_count(float(flat_u[index]), float(flat_mean[index]))
+    return out
+
+
+def most_events(mean: float) -> int:
+    """A bound on the counts poisson_count gives for any mean up to `mean`: the sums stop
+    growing (and the count stops) at the first k beyond the mode whose probability is below
+    half the rounding step of numbers near 1 (2^-54), and for k above `mean` the
+    probability of k grows with the mean."""
+    if mean <= 0.0:
+        return 1
+    k = math.ceil(mean + 5.0 * math.sqrt(mean)) + 1
+    while -mean + k * math.log(mean) - math.lgamma(k + 1.0) >= -56.0 * math.log(2.0):
+        k += 1
+    return k + 1

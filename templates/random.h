@@ -37,3 +37,43 @@ __attribute__((const)) static inline double eq_normal(uint64_t k0, uint64_t k1, 
     eq_philox(c, k0, k1);
     return sqrt(-2.0 * log1p(-eq_word_uniform(c[0]))) * cos(6.283185307179586 * eq_word_uniform(c[1]));
 }
+/* The Poisson count of mean lam that the uniform draw u selects: the smallest k with
+   u < P(N <= k), summed from 0 up to a mean of 32 and from the mode beyond (the same
+   operations as eqneuro/randomness.py's reference). NaN for a negative, infinite or NaN mean. */
+static double eq_poisson_count(double u, double lam) {
+    if (!(lam >= 0.0) || lam == INFINITY || u != u) return NAN;
+    double k, p, total, grown;
+    if (lam <= 32.0) {
+        k = 0.0; p = exp(-lam); total = p;
+        while (u >= total) {
+            k += 1.0; p *= lam / k; grown = total + p;
+            if (grown == total) break;
+            total = grown;
+        }
+        return k;
+    }
+    double mode = floor(lam);
+    int sign;   /* lgamma_r: lgamma's sign is a global, shared by the threads */
+    double peak = exp(mode * log(lam) - lam - lgamma_r(mode + 1.0, &sign));
+    double below = 0.0;
+    p = peak; k = mode;
+    while (k > 0.0) {
+        p *= k / lam; k -= 1.0; below += p;
+        if (p < below * 1e-17) break;
+    }
+    total = below + peak; p = peak; k = mode;
+    if (u < total) {
+        while (k > 0.0) {
+            double lower = total - p;
+            if (u >= lower) return k;
+            total = lower; p *= k / lam; k -= 1.0;
+        }
+        return 0.0;
+    }
+    while (u >= total) {
+        k += 1.0; p *= lam / k; grown = total + p;
+        if (grown == total) break;
+        total = grown;
+    }
+    return k;
+}

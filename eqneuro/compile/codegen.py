@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..functions import draw_kind, draw_order, input_symbol, input_target, symbol
+from ..functions import (SCHEDULED, draw_kind, draw_order, input_symbol, input_target,
+                         scheduled_symbol, symbol)
 from ..lang.model import NeuronModel
 from .kernel_abi import (Layout, c_name, field_name, input_local, input_pointer, monitor_buffer,
                          parameter_pointer, state_pointer)
@@ -68,6 +69,7 @@ class PopulationBlock:
     records: tuple[StateRecord, ...]
     keeps_fired: bool                         # its step's spikes feed projections
     draws: bool = False                       # reads random draws (templates/random.h)
+    counts: bool = False                      # `spike` is a number of events (0, 1, 2...)
 
     def field(self, argument: str) -> str:
         return field_name(self.prefix, argument)
@@ -147,7 +149,12 @@ class _Builder:
         names = {s.name: argument_name(s.name, False) for s in self.coefficients}
         names.update({input_symbol(target).name: input_local(target) for target in self.inputs})
         names.update({name: f"_rnd{k}" for k, name in enumerate(self.draws)})
+        names[SCHEDULED] = "eq_scheduled(_ev_next, _ev_row, _ev_step, _i, _g + 1)"
         return CythonPrinter({"t": time, "dt": "_dt", **names})
+
+    def scheduled(self) -> bool:
+        """A SpikeSource: its events come from the given times (eq_scheduled)."""
+        return self.model.spike is not None and self.model.spike.has(scheduled_symbol())
 
     def update_arguments(self) -> tuple[Argument, ...]:
         args = [Argument(state_pointer(s), "d") for s in self.model.state_names]
@@ -161,6 +168,9 @@ class _Builder:
         args.append(Argument("_ref", "i"))
         if self.draws:
             args += [Argument("_key0", "u"), Argument("_key1", "u")]
+        if self.scheduled():
+            args += [Argument("_ev_next", "l"), Argument("_ev_row", "l"),
+                     Argument("_ev_step", "l")]
         return tuple(args)
 
     def other_arguments(self) -> tuple[Argument, ...]:
@@ -169,6 +179,8 @@ class _Builder:
                 Argument("_spike_step", "l"), Argument("_spike_count", "l"),
                 Argument("_spike_capacity", "n"), Argument("_all_flags", "i"),
                 Argument("_fired", "i")]
+        if self.model.spike_counts:
+            args.append(Argument("_most", "n"))
         for k, names in enumerate(self.layout.monitors):
             args += [Argument(f"_m{k}_idx", "l"), Argument(f"_m{k}_n", "n"),
                      Argument(f"_m{k}_every", "n"), Argument(f"_m{k}_count", "l")]
@@ -243,8 +255,9 @@ class _Builder:
         steps = ""
         if model.refractory is not None:   # refractory/dt: once per run when a constant
             steps = printer.doprint(self.hoist(model.refractory / symbol("dt")))
+        spike = model.spike.lhs if model.spike_counts else model.spike
         return dict(
-            spike=printer.doprint(self.hoist(model.spike)),
+            spike=printer.doprint(self.hoist(spike)),
             spike_statements=tuple(self.assignments_for(exprs, printer)),
             resets=tuple((c_name(r.target), printer.doprint(self.hoist(r.value)))
                          for r in model.reset),
@@ -276,7 +289,8 @@ class _Builder:
             invariant_names=invariant_names, refractory=self.model.refractory is not None,
             **integration, **spiking,
             stored=tuple(state_pointer(n) for n in self.model.state_names),
-            records=records, keeps_fired=keeps_fired, draws=bool(self.draws))
+            records=records, keeps_fired=keeps_fired, draws=bool(self.draws),
+            counts=self.model.spike_counts)
 
 
 def _recorded_value(name: str) -> str:

@@ -39,6 +39,7 @@ class Delivery:
     lines: tuple[str, ...]      # on_pre, for synapse _k of spike _i onto _j
     prefetch: str               # the post array on_pre updates first (prefetched), or ""
     draws: tuple[str, ...] = ()  # per synapse and event, before the lines: _rnd<k> = ...
+    repeats: bool = False       # counts _rep, the event's number among its neuron's in the step
 
 
 @dataclass(frozen=True, slots=True)

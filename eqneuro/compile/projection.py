@@ -83,13 +83,20 @@ class _Sides:
     def draw_number(self, name: str) -> int:
         return self.draws.index(name)
 
+    def repeats(self) -> bool:
+        """The pre population may emit several events per neuron and step (an event
+        source): they are adjacent in the spike list, and each has its own draws."""
+        return self.models["pre"].spike_counts
+
     def draw_lines(self) -> tuple[str, ...]:
-        """This projection's stream is 2^31 + its index (populations have their index)."""
+        """This projection's stream is 2^31 + its index (populations have their index); the
+        r-th event of a neuron in one step (r = _rep) takes draws r*len(draws) + k."""
         if not self.draws:
             return ()
         k0, k1 = self.use(self.field("_key0"), "u"), self.use(self.field("_key1"), "u")
         stream = (1 << 31) + int(self.prefix[1:])
-        return tuple(f"_rnd{k} = eq_{draw_kind(name)}({k0}, {k1}, {stream}, {k}, _g, _k)"
+        repeat = f" + _rep * {len(self.draws)}" if self.repeats() else ""
+        return tuple(f"_rnd{k} = eq_{draw_kind(name)}({k0}, {k1}, {stream}, {k}{repeat}, _g, _k)"
                      for k, name in enumerate(self.draws))
 
     def expression(self, expr, snapshot: bool) -> sympy.Expr:
@@ -183,7 +190,8 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
             fields += [Field(sides.field("_key0"), "u"), Field(sides.field("_key1"), "u")]
         if part.delay != "none":
             fields += [Field(sides.field("_ring"), "i"), Field(sides.field("_ring_count"), "l"),
-                       Field(sides.field("_depth"), "n"), Field(sides.field("_delay"), "n")]
+                       Field(sides.field("_depth"), "n"), Field(sides.field("_delay"), "n"),
+                       Field(sides.field("_stride"), "n")]
         delivery = _delivery(sides, synapse_model)
     if part.continuous and part.storage == "dense":
         fields += [Field(sides.field(snapshot_pointer("pre", "_factor")), "d")]
@@ -223,7 +231,7 @@ def _delivery(sides: _Sides, synapse_model) -> Delivery:
         lines.append(f"{target} = {value}")
     draws = sides.draw_lines()
     return Delivery(f"p{sides.part.pre}", sides.part.delay, sides.loads(), tuple(lines),
-                    prefetch, draws)
+                    prefetch, draws, sides.repeats() and bool(draws))
 
 
 def _dense_sum(sides: _Sides, synapse_model) -> DenseSum:

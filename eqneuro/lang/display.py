@@ -128,6 +128,8 @@ class _TextPrinter(StrPrinter):
 
     def _print_Function(self, expr):
         name = _LANGUAGE_NAMES.get(type(expr).__name__, type(expr).__name__)
+        if name == "PoissonCount":            # poisson(lam), the inversion of a uniform draw
+            return f"poisson({self._print(expr.args[1])})"
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
 
     _print_Min = _print_Max = _print_Abs = _print_Function
@@ -156,6 +158,10 @@ class _Latex(LatexPrinter):
             return super()._print_Symbol(expr, style)
         escaped = target.replace("_", "\\_")
         return rf"\operatorname{{sum}}(\text{{{escaped}}})"
+
+    def _print_PoissonCount(self, expr, exp=None):
+        tex = rf"\operatorname{{poisson}}\left({self._print(expr.args[1])}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
 
     def _print_Piecewise(self, expr, exp=None):
         tex = super()._print_Piecewise(expr)

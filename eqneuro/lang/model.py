@@ -51,6 +51,9 @@ class NeuronModel:
     # The targets T of sum(T), in order of first use. Each is the symbol
     # functions.input_symbol(T): constant over a step, like a per-neuron parameter.
     inputs: tuple[str, ...] = ()
+    # Event sources (PoissonGroup, SpikeSource): the spike condition is `count > 0` and a
+    # neuron emits `count` events in the step, each delivered. Not in the model language.
+    spike_counts: bool = False
 
     @property
     def state_names(self) -> tuple[str, ...]:

@@ -30,3 +30,17 @@ class Exprel(sympy.Function):
 
     def _eval_is_real(self):
         return self.args[0].is_real
+
+
+class PoissonCount(sympy.Function):
+    """PoissonCount(u, lam): the Poisson count of mean lam that the uniform draw u selects
+    (the smallest k with u < P(N <= k)); `poisson(lam)` in model text. Piecewise constant in
+    both arguments, so its derivatives are 0."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        return sympy.Integer(0)
+
+    def _eval_is_real(self):
+        return True

@@ -250,7 +250,7 @@ class ToAST(Transformer_NonRecursive):
             return _join(value, meta, ast.Expr(sympy.S.Zero, span, calls=(use,)), *args)
         if condition is not None:
             raise TransformFailure(f"the arguments of {name}() must be numbers", condition)
-        if builtin.draws and len(args) not in (0, 2):
+        if builtin.draws and builtin.min_args == 0 and len(args) not in (0, 2):
             raise TransformFailure(f"{name}() takes no arguments or two, not {len(args)}", span,
                                    f"{name}: {builtin.summary}")
         if not builtin.min_args <= len(args) <= builtin.max_args:

@@ -255,6 +255,9 @@ def _variable_names(population, variables) -> tuple[str, ...]:
         if name not in known:
             from ..errors import did_you_mean
             hint = did_you_mean(name, known)
+            if not known:
+                raise ValueError(f"{population._eq_name} has no variables to record; record "
+                                 "its spikes with a SpikeMonitor")
             raise ValueError(f"{population._eq_name} has no variable '{name}' to record"
                              + (f"; {hint}" if hint else f" (recordable: {', '.join(known)})"))
     if len(set(names)) != len(names):

@@ -203,7 +203,7 @@ class Network:
             (p._lock, f"projection {p.name}") for p in self.projections]
         with exclusive(claims):
             self._check_clock()
-            run = _Run(self, self._kernel())
+            run = _Run(self, self._kernel(), self._step, steps)
             for population in self.populations:
                 object.__setattr__(population, "_eq_network", weakref.ref(self))
             try:
@@ -333,16 +333,19 @@ _BAR_FORMAT = ("{desc}: {percentage:3.0f}%|{bar}| {n:g}/{total:g} ms "
 class _Run:
     """The network advanced by `steps` steps, in calls to its kernel."""
 
-    def __init__(self, network: Network, kernel):
+    def __init__(self, network: Network, kernel, start: int, steps: int):
         self.net, self.kernel = network, kernel
-        self.parts = [_PopulationRun(network, k, p) for k, p in enumerate(network.populations)]
+        self.parts = [_PopulationRun(network, k, p, start, steps)
+                      for k, p in enumerate(network.populations)]
         self.error = np.full(3, -1, dtype=np.int64)
         start = 0
         for part in self.parts:
             part.bstart, start = start, start + part.nblocks
         self.nblocks = start
         self.block_events = np.zeros(max(self.nblocks, 1), dtype=np.uint8)
-        self.projections = [_ProjectionRun(network, m, p) for m, p in enumerate(network.projections)]
+        most = {id(part.pop): part.most for part in self.parts}
+        self.projections = [_ProjectionRun(network, m, p, most[id(p._pre.population)])
+                            for m, p in enumerate(network.projections)]
 
     def begin(self, start: int, steps: int) -> None:
         for part in self.parts + self.projections:
@@ -398,22 +401,24 @@ class _Run:
 class _PopulationRun:
     """One population's arrays for a run: its fields of the kernel's _Net struct."""
 
-    def __init__(self, network: Network, index: int, population: Population):
+    def __init__(self, network: Network, index: int, population: Population, start: int,
+                 steps: int):
         self.net, self.index, self.pop = network, index, population
         self.prefix = f"p{index}"
         self.spike_monitors = network._monitors_of(population, SpikeMonitor)
         self.state_monitors = network._monitors_of(population, StateMonitor)
         self.coefficients = population._eq_coefficients(network.dt)    # once per run()
         n = len(population)
+        self.most = population._eq_events_per_neuron(network.dt, start, steps)
         self.nblocks = -(-n // BLOCK)
-        self.capacity = max(2 * n, 1 << 16) if self.spike_monitors else 1 << 62
-        key = (id(population), bool(self.spike_monitors))
+        self.capacity = max(2 * n * self.most, 1 << 16) if self.spike_monitors else 1 << 62
+        key = (id(population), bool(self.spike_monitors), self.most)
         if key not in network._buffers:         # reused by every run of this network
             size = self.capacity if self.spike_monitors else 1
             network._buffers[key] = (
                 np.empty(size, dtype=np.int32), np.empty(size, dtype=np.int64),
                 np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int32),
-                np.zeros(n, dtype=np.int32))
+                np.zeros(n * self.most, dtype=np.int32))
         (self.spike_index, self.spike_step, self.spike_count, self.all_flags,
          self.fired) = network._buffers[key]
         self.spike_count[0] = 0
@@ -440,7 +445,11 @@ class _PopulationRun:
             "_ref": _address(pop._eq_refractory), "_record_spikes": int(bool(self.spike_monitors)),
             "_spike_index": _address(self.spike_index), "_spike_step": _address(self.spike_step),
             "_spike_count": _address(self.spike_count), "_spike_capacity": self.capacity,
-            "_all_flags": _address(self.all_flags), "_fired": _address(self.fired)}
+            "_all_flags": _address(self.all_flags), "_fired": _address(self.fired),
+            "_most": self.most}
+        self.source_arrays = pop._eq_source_arrays(self.net.dt, self.net._step)
+        for name, array in self.source_arrays.items():
+            args[name] = _address(array)
         for name, array in pop._eq_state_arrays().items():
             args[state_pointer(name)] = _address(array)
         for target, array in pop._eq_inputs().items():
@@ -479,8 +488,9 @@ class _PopulationRun:
 class _ProjectionRun:
     """One projection's arrays for a run: CSR rows in the order the kernel reads them."""
 
-    def __init__(self, network: Network, index: int, projection: Projection):
+    def __init__(self, network: Network, index: int, projection: Projection, pre_most: int):
         self.net, self.proj = network, projection
+        self.pre_most = pre_most          # events per presynaptic neuron and step, at most
         self.prefix = f"j{index}"
         self.kind, self.steps = projection._eq_delay_steps(network.dt)
         self.writeback: list[tuple[str, np.ndarray, np.ndarray]] = []
@@ -509,9 +519,10 @@ class _ProjectionRun:
                 depth = self.steps + 1
                 a["_row"], a["_post"] = proj._row, proj._post_index
             if self.kind != "none":
-                ring = proj._eq_ring(depth, n_pre, self.net._step)
-                a["_ring"], a["_ring_count"] = ring
+                ring = proj._eq_ring(depth, n_pre * self.pre_most, self.net._step)
+                a["_ring"], a["_ring_count"] = ring[:2]
                 a["_depth"], a["_delay"] = depth, (self.steps if self.kind == "uniform" else 0)
+                a["_stride"] = ring[2]
         for name, value in values.items():
             if isinstance(value, np.ndarray):
                 if order is not None:

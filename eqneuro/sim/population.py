@@ -282,6 +282,18 @@ class Population:
         arrays += per_neuron(self._eq_neuron.info.propagators, arrays)
         return Layout(arrays, tuple(m.variables for m in monitors))
 
+    # Event sources (sim/sources.py) emit several events per neuron and step and cannot
+    # receive projections; a neuron model emits at most one spike per step.
+    _eq_emits_only = False
+
+    def _eq_events_per_neuron(self, dt: float, start: int, steps: int) -> int:
+        """The most events one neuron can emit in one step of steps start..start+steps-1."""
+        return 1
+
+    def _eq_source_arrays(self, dt: float, step: int) -> dict[str, np.ndarray]:
+        """Kernel arrays of an event source from step `step` on (none for neurons)."""
+        return {}
+
     def _eq_coefficients(self, dt: float) -> dict[str, float | np.ndarray]:
         """Coefficients of exact integration (matrix exponentials) for these parameters."""
         return coefficient_values(self._eq_neuron.info.propagators, self._eq_params, dt,

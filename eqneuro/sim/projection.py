@@ -31,6 +31,10 @@ class Projection:
                                     default_event_synapse, names_of)
         from ..synapse import Synapse
         self._pre, self._post = as_view(pre, "pre"), as_view(post, "post")
+        if self._post.population._eq_emits_only:
+            raise ValueError(f"{self._post.population._eq_name} is a "
+                             f"{type(self._post.population).__name__}: it only emits spikes "
+                             "and cannot be the post of a projection")
         if target is not None and (not isinstance(target, str) or not target.isidentifier()):
             raise ValueError(f"target must be a name such as 'exc', not {target!r}")
         if name is not None and not isinstance(name, str):
@@ -77,7 +81,7 @@ class Projection:
         self._row = np.zeros(n_pre + 1, dtype=np.int64)       # by underlying pre neuron
         self._post_index = np.zeros(0, dtype=np.int32)        # underlying post neuron
         self._delay: float | np.ndarray = 0.0
-        self._ring = None                                      # (depth, ring, counts, step)
+        self._ring = None                       # (depth, spikes, counts, room per slot)
         if w is not None:
             self._values["w"] = self._initial["w"] = self._checked("w", w, scalar_only=True)
         self.delay = delay
@@ -275,26 +279,29 @@ class Projection:
     def _eq_names(self) -> tuple[tuple[str, str, str], ...]:
         return tuple((n.written, n.side, n.name) for n in self._binding.names)
 
-    def _eq_ring(self, depth: int, n_pre: int, step: int):
+    def _eq_ring(self, depth: int, stride: int, step: int):
         """The spikes in flight: one list of presynaptic neurons per step of the last
-        `depth` (slot e % depth holds the spikes emitted at step e). Kept across runs and
-        Networks; when the depth changes, the spikes still in flight move to their slots."""
+        `depth` (slot e % depth holds the spikes emitted at step e, room for `stride`; an
+        event source's neuron appears once per event). Kept across runs and Networks; when
+        the depth or the room changes, the spikes still in flight move to their slots.
+        Returns (spikes, counts, room per slot)."""
         ring = self._ring
-        if ring is not None and ring[0] == depth and ring[1].shape == (depth * n_pre,):
-            return ring[1], ring[2]
-        spikes = np.zeros(depth * n_pre, dtype=np.int32)
+        if ring is not None:
+            stride = max(stride, ring[3])       # room for the spikes already in flight
+            if ring[0] == depth and ring[3] == stride:
+                return ring[1], ring[2], stride
+        spikes = np.zeros(depth * stride, dtype=np.int32)
         counts = np.zeros(depth, dtype=np.int64)
         if ring is not None:
-            old_depth, old_spikes, old_counts = ring[0], ring[1], ring[2]
+            old_depth, old_spikes, old_counts, old_stride = ring
             for emitted in range(max(step - min(depth, old_depth) + 1, 0), step + 1):
                 old, new = emitted % old_depth, emitted % depth
                 count = old_counts[old]
-                spikes[new * n_pre:new * n_pre + count] = \
-                    old_spikes[old * n_pre:old * n_pre + count]
+                spikes[new * stride:new * stride + count] = \
+                    old_spikes[old * old_stride:old * old_stride + count]
                 counts[new] = count
-        self._ring = (depth, spikes, counts)
-        return spikes, counts
-
+        self._ring = (depth, spikes, counts, stride)
+        return spikes, counts, stride
 
     def _eq_array_parameters(self) -> tuple[str, ...]:
         return tuple(n for n, v in self._values.items() if isinstance(v, np.ndarray))

@@ -49,6 +49,14 @@ cdef extern from *:
                                            const int64_t *row, int64_t i) {
         for (int64_t k = row[i]; k < row[i + 1]; k++) __builtin_prefetch(g + post[k], 1);
     }
+    /* A SpikeSource: the events given for neuron i at `step` (its events are sorted by
+       step; next[i] is the first not yet emitted, row[i + 1] the end of its events). */
+    static inline int32_t eq_scheduled(int64_t *next, const int64_t *row, const int64_t *steps,
+                                       Py_ssize_t i, int64_t step) {
+        int32_t count = 0;
+        while (next[i] < row[i + 1] && steps[next[i]] == step) { count++; next[i]++; }
+        return count;
+    }
     static inline Py_ssize_t eq_next_event(const int32_t *flags, Py_ssize_t j, Py_ssize_t n) {
         uint64_t a, b;
         while (j + 4 <= n) {
@@ -66,6 +74,8 @@ cdef extern from *:
     ctypedef uint8_t* bptr "uint8_t * __restrict__"
     int eq_not_finite(double x) nogil
     Py_ssize_t eq_next_event(const int32_t *flags, Py_ssize_t j, Py_ssize_t n) nogil
+    int32_t eq_scheduled(int64_t *next, const int64_t *row, const int64_t *steps, Py_ssize_t i,
+                         int64_t step) nogil
     void eq_prefetch_row(const int32_t *post, const int64_t *row, int64_t i) nogil
     void eq_prefetch_targets(const double *g, const int32_t *post, const int64_t *row,
                              int64_t i) nogil
@@ -327,7 +337,8 @@ cdef inline int32_t _block_p0(_Net *_net, Py_ssize_t _b0, int64_t _g,
 
 cdef void _collect_p0(_Net *_net, Py_ssize_t _b0, Py_ssize_t _count, int64_t _g,
                           const int32_t *_flags) noexcept nogil:
-    """This block's spikes, in neuron order: to the step's list and to the spike monitor."""
+    """This block's spikes, in neuron order: to the step's list and to the spike monitor
+    (an event source's neuron once per event, its events adjacent)."""
     cdef Py_ssize_t _j = eq_next_event(_flags, 0, _count)
     while _j < _count:
         if _net.p0_record_spikes:
