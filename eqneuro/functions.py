@@ -213,7 +213,7 @@ def _poisson(line, column, mean):
         draw_symbol("uniform", line, column), mean)
 
 
-def _np_poisson_count(u, mean):
+def _np_poisson_count(u, mean, _p0=None):
     from .randomness import poisson_count
     return poisson_count(u, mean)
 
@@ -283,8 +283,8 @@ TABLE: tuple[Builtin, ...] = (
           "standard deviation sigma), new for every neuron and step"),
     _draw("poisson", _poisson, "a Poisson-distributed count (0, 1, 2, ...) of mean lam: "
           "poisson(lam), new for every neuron and step", arity=1),
-    _node("PoissonCount", "eqneuro.lang.special.PoissonCount", 2,
-          "the Poisson count of mean lam at uniform draw u", "eq_poisson_count",
+    _node("PoissonCount", "eqneuro.lang.special.PoissonCount", (2, 3),
+          "the Poisson count of mean lam at uniform draw u (p0 = exp(-lam))", "eq_poisson_count",
           _np_poisson_count, callable=False),
     # Produced by SymPy itself (derivatives of max/min), not written by users.
     _node("Heaviside", "Heaviside", (1, 2), "step", "eq_heaviside", _np_heaviside,

@@ -2,6 +2,7 @@
    NumPy reference): draw `draw` of object `obj` at `step` for `element`. */
 #include <stdint.h>
 #include <math.h>
+double lgamma_r(double x, int *sign);      /* POSIX; not declared under strict C */
 /* The high word of a 64x64-bit product from 32-bit halves: gcc vectorises this (a 128-bit
    product it does not), so a loop of draws runs 8 neurons at a time. */
 static inline uint64_t eq_mulhi64(uint64_t a, uint64_t b) {
@@ -37,14 +38,16 @@ __attribute__((const)) static inline double eq_normal(uint64_t k0, uint64_t k1, 
     eq_philox(c, k0, k1);
     return sqrt(-2.0 * log1p(-eq_word_uniform(c[0]))) * cos(6.283185307179586 * eq_word_uniform(c[1]));
 }
-/* The Poisson count of mean lam that the uniform draw u selects: the smallest k with
-   u < P(N <= k), summed from 0 up to a mean of 32 and from the mode beyond (the same
-   operations as eqneuro/randomness.py's reference). NaN for a negative, infinite or NaN mean. */
-static double eq_poisson_count(double u, double lam) {
+/* The Poisson count of mean lam (p0 = exp(-lam)) that the uniform draw u selects: the
+   smallest k with u < P(N <= k), summed from 0 up to a mean of 32 and from the mode beyond (the same
+   operations as eqneuro/randomness.py's reference). NaN for a negative, infinite or NaN mean.
+   eq_poisson_count tests for no event inline, given p0 = exp(-lam) (computed once when lam
+   is the same for every neuron); the rest is eq_poisson_tail. */
+static double eq_poisson_tail(double u, double lam, double p0) {
     if (!(lam >= 0.0) || lam == INFINITY || u != u) return NAN;
     double k, p, total, grown;
     if (lam <= 32.0) {
-        k = 0.0; p = exp(-lam); total = p;
+        k = 0.0; p = p0; total = p;
         while (u >= total) {
             k += 1.0; p *= lam / k; grown = total + p;
             if (grown == total) break;
@@ -76,4 +79,7 @@ static double eq_poisson_count(double u, double lam) {
         total = grown;
     }
     return k;
+}
+static inline double eq_poisson_count(double u, double lam, double p0) {
+    return (lam >= 0.0 && lam <= 32.0 && u < p0) ? 0.0 : eq_poisson_tail(u, lam, p0);
 }

@@ -35,9 +35,10 @@ class Exprel(sympy.Function):
 class PoissonCount(sympy.Function):
     """PoissonCount(u, lam): the Poisson count of mean lam that the uniform draw u selects
     (the smallest k with u < P(N <= k)); `poisson(lam)` in model text. Piecewise constant in
-    both arguments, so its derivatives are 0."""
+    both arguments, so its derivatives are 0. The kernel's form has exp(-lam) as a third
+    argument (compile/codegen.py)."""
 
-    nargs = 2
+    nargs = (2, 3)
 
     def fdiff(self, argindex=1):
         return sympy.Integer(0)
