@@ -113,3 +113,25 @@ def test_mcculloch_pitts_computes_and_or_and_not(tmp_path):
                       "x1 AND NOT x2": "00->0, 01->0, 10->1, 11->0"}
     checks = re.findall(r"at all (\d+) points: (\w+); y equals the shipped model's: (\w+)", out)
     assert checks == [("6404", "True", "True")] * 3
+
+
+def test_brunel_shows_the_synchronous_regular_and_asynchronous_irregular_states(tmp_path):
+    """Brunel (2000), model A at full size (12,500 neurons, 15.6 M synapses, 12,500 Poisson
+    inputs of 20 kHz, 2 events per step on average), 400 ms: Fig. 8's SR state (g = 3) fires
+    regularly near saturation with an oscillating population rate; the AI state (g = 5)
+    fires irregularly at a few tens of Hz with a far flatter population rate."""
+    figure = tmp_path / "brunel.png"
+    done = subprocess.run([sys.executable, str(EXAMPLES / "brunel.py"), str(figure),
+                           "--duration", "400"], capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert figure.read_bytes().startswith(PNG_SIGNATURE)
+    out = done.stdout
+    sr, ai = out.split("\n")[0], out.split("\n")[1]
+    assert sr.startswith("SR") and ai.startswith("AI")
+    assert number(r"rate ([\d.]+) Hz", sr) > 250.0
+    assert number(r"CV of ISI ([\d.]+)", sr) < 0.1
+    assert number(r"sd/mean ([\d.]+)", sr) > 1.2
+    assert 20.0 < number(r"rate ([\d.]+) Hz", ai) < 60.0
+    assert number(r"CV of ISI ([\d.]+)", ai) > 0.3
+    assert number(r"sd/mean ([\d.]+)", ai) < 0.5 * number(r"sd/mean ([\d.]+)", sr)

@@ -263,3 +263,60 @@ def test_without_random_initial_values_the_state_still_waits_for_its_first_use()
     pop.V_r = -65.0                       # before the first use: the init flag sees it
     net.run(0.1)
     np.testing.assert_array_equal(pop.v, [-65.0, -65.0])
+
+
+def _random_projection(seed=None):
+    lif = eq.load("lif")
+    exc = eq.Population(lif, 200)
+    proj = eq.Projection(exc, exc, on_pre="v += w", w=0.1)
+    proj.connect(p=0.05)
+    proj.connect(i=[0, 1], j=[5, 5])            # waits behind the random call, in order
+    proj.connect(in_degree=3)
+    return exc, proj
+
+
+def test_random_connectivity_without_a_seed_follows_the_networks_seed():
+    exc, proj = _random_projection()
+    assert "drawn when it joins a Network" in repr(proj)
+    for read in (lambda: len(proj), lambda: proj.i, lambda: proj.w, lambda: proj.delay):
+        with pytest.raises(ValueError, match="drawn from a Network's seed .* create the "
+                           "Network first"):
+            read()
+    with pytest.raises(ValueError, match="drawn from a Network's seed"):
+        proj.w = np.ones(10)
+    proj.w = 0.2                                  # one value needs no synapses
+    eq.Network(exc, proj, seed=41)
+    pairs = (proj.i.copy(), proj.j.copy())
+    expected = []
+    sides = proj._sides()
+    from eqneuro.sim.connectors import connect
+    for k, pattern in enumerate([dict(p=0.05), dict(i=[0, 1], j=[5, 5]), dict(in_degree=3)]):
+        if "i" not in pattern:
+            pattern["seed"] = np.random.default_rng(
+                np.random.SeedSequence(41, spawn_key=(2, 0, k)))
+        made = connect(*sides, **pattern)
+        expected += list(zip(made.pre, made.post))
+    got = sorted(zip(*pairs), key=lambda pair: pair[0])
+    assert got == sorted(expected, key=lambda pair: pair[0])       # stable within pre
+    assert len(proj) == len(expected) > 200 * 3
+    np.testing.assert_array_equal(proj.w, 0.2)
+    again_pop, again = _random_projection()
+    eq.Network(again_pop, again, seed=41)
+    np.testing.assert_array_equal(again.i, pairs[0])
+    np.testing.assert_array_equal(again.j, pairs[1])
+    other_pop, other = _random_projection()
+    eq.Network(other_pop, other, seed=42)
+    assert len(other) != len(proj) or not np.array_equal(other.j, pairs[1])
+
+
+def test_a_seeded_connect_is_immediate_and_bad_patterns_fail_at_the_call():
+    lif = eq.load("lif")
+    exc = eq.Population(lif, 50)
+    proj = eq.Projection(exc, exc, on_pre="v += w")
+    assert len(proj.connect(p=0.1, seed=3)) > 0
+    with pytest.raises(ValueError, match="p= must be a finite number in"):
+        proj.connect(p=1.5)
+    with pytest.raises(TypeError, match="exactly one pattern"):
+        proj.connect(p=0.1, in_degree=2)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'prob'"):
+        proj.connect(prob=0.1)

@@ -84,6 +84,25 @@ def connect(pre: Side, post: Side, *, p=None, in_degree=None, i=None, j=None, ma
     return _all_to_all(len(pre), len(post), skip)
 
 
+def deferred(pre: Side, post: Side, **pattern) -> bool:
+    """Checks the arguments of connect(pre, post, **pattern) without making synapses; True
+    when the pattern is random and has no seed= (a Network's seed then decides it)."""
+    unknown = set(pattern) - {"p", "in_degree", "i", "j", "matrix", "one_to_one", "all_to_all",
+                              "allow_self", "seed"}
+    if unknown:
+        raise TypeError(f"connect() got an unexpected keyword argument '{sorted(unknown)[0]}'")
+    chosen = _chosen_pattern(pattern.get("p"), pattern.get("in_degree"), pattern.get("i"),
+                             pattern.get("j"), pattern.get("matrix"),
+                             pattern.get("one_to_one", False), pattern.get("all_to_all", False))
+    _generator(pattern.get("seed"), chosen)
+    skip = _excluded_self_pre(pre, post, _allow_self(pattern.get("allow_self"), chosen))
+    if chosen == "p=":
+        _probability(pattern["p"])
+    elif chosen == "in_degree=":
+        _in_degree(pattern["in_degree"], len(pre), skip)
+    return chosen in _RANDOM and pattern.get("seed") is None
+
+
 # ---- arguments -------------------------------------------------------------------------------
 
 def _neuron_indices(neurons) -> np.ndarray:

@@ -74,6 +74,8 @@ class Network:
                 monitor._every(self.dt)
         for stream, population in enumerate(self._populations):
             population._eq_initialise(self._seed, stream)
+        for stream, projection in enumerate(self._projections):
+            projection._eq_realise(self._seed, stream)
         self._step = _starting_step(self._populations, self._monitors, self._dt)
         self.build_seconds = 0.0
         self.cache_hits = 0

@@ -10,8 +10,11 @@ import threading
 
 import numpy as np
 
-from .connectors import Side, connect as connect_pairs
+from .connectors import Side, connect as connect_pairs, deferred
 from .population import Population, PopulationView, as_view
+
+
+CONNECT_STREAMS = 2      # the first spawn key of connectivity drawn from a Network's seed
 
 
 class Projection:
@@ -30,6 +33,7 @@ class Projection:
         from ..lang.binding import (bind, check_target, default_continuous_synapse,
                                     default_event_synapse, names_of)
         from ..synapse import Synapse
+        self._pending: list[dict] = []     # connect() calls waiting for a Network's seed
         self._pre, self._post = as_view(pre, "pre"), as_view(post, "post")
         if self._post.population._eq_emits_only:
             raise ValueError(f"{self._post.population._eq_name} is a "
@@ -116,22 +120,56 @@ class Projection:
         return self._info.psp is not None
 
     def __len__(self) -> int:
+        self._eq_require_synapses("len()")
         return len(self._post_index)
 
     def __repr__(self) -> str:
+        synapses = ("synapses drawn when it joins a Network" if self._pending
+                    else f"{len(self)} synapses")
         return (f"<Projection {self._name}: {self._pre.label} -> {self._post.label}"
                 + (f", target {self._target}" if self._target else "")
-                + f", {len(self)} synapses ({self._info.name})>")
+                + f", {synapses} ({self._info.name})>")
 
     # ---- synapses --------------------------------------------------------------------
     def connect(self, **pattern) -> "Projection":
         """Add synapses by one pattern: p=, in_degree=, i= and j=, matrix=, one_to_one=True
-        or all_to_all=True (with allow_self=, seed= where they apply). Returns self."""
+        or all_to_all=True (with allow_self=, seed= where they apply). Returns self.
+
+        A random pattern without seed= is drawn from the seed of the first Network the
+        projection joins (so that Network(seed=k) reproduces the connectivity too); it and
+        every connect() after it then wait for that Network, in order."""
         self._check_idle("connect")
+        if deferred(*self._sides(), **pattern) or self._pending:
+            self._pending.append(dict(pattern))
+            return self
+        return self._connect_now(**pattern)
+
+    def _sides(self) -> tuple[Side, Side]:
         pre, post = self._pre, self._post
         same = pre.population is post.population
-        sides = (Side(pre.neurons, 0), Side(post.neurons, 0 if same else 1))
-        made = connect_pairs(*sides, **pattern)
+        return Side(pre.neurons, 0), Side(post.neurons, 0 if same else 1)
+
+    def _eq_realise(self, seed: int, stream: int) -> None:
+        """The waiting connect() calls, drawn from a Network's seed: call k of the
+        projection numbered `stream` in that Network uses the NumPy generator of
+        SeedSequence(seed, spawn_key=(CONNECT_STREAMS, stream, k))."""
+        pending, self._pending = self._pending, []
+        for k, pattern in enumerate(pending):
+            if deferred(*self._sides(), **pattern):
+                sequence = np.random.SeedSequence(seed, spawn_key=(CONNECT_STREAMS, stream, k))
+                pattern = dict(pattern, seed=np.random.default_rng(sequence))
+            self._connect_now(**pattern)
+
+    def _eq_require_synapses(self, what: str) -> None:
+        if self.__dict__.get("_pending"):
+            raise ValueError(
+                f"the synapses of projection {self._name} are drawn from a Network's seed "
+                "(connect() of a random pattern without seed=): create the Network first "
+                f"(eq.Network(..., seed=k)), then read {what}; or give connect(..., seed=k)")
+
+    def _connect_now(self, **pattern) -> "Projection":
+        pre, post = self._pre, self._post
+        made = connect_pairs(*self._sides(), **pattern)
         if not len(made):
             return self
         new_pre = pre.neurons[made.pre].astype(np.int64)
@@ -170,16 +208,19 @@ class Projection:
     @property
     def i(self) -> np.ndarray:
         """Presynaptic index of each synapse (within `pre` as given: a view's own index)."""
+        self._eq_require_synapses("i")
         return self._pre.local(self._pre_of_synapses())
 
     @property
     def j(self) -> np.ndarray:
         """Postsynaptic index of each synapse (within `post` as given)."""
+        self._eq_require_synapses("j")
         return self._post.local(self._post_index)
 
     @property
     def delay(self) -> np.ndarray:
         """Delay of each synapse in ms (rounded to whole steps when the network runs)."""
+        self._eq_require_synapses("delay")
         value = self._delay
         return value.copy() if isinstance(value, np.ndarray) else np.full(len(self), value)
 
@@ -199,6 +240,7 @@ class Projection:
     def __getattr__(self, name: str):
         values = self.__dict__.get("_values", {})
         if name in values:
+            self._eq_require_synapses(name)
             value = values[name]
             return value.copy() if isinstance(value, np.ndarray) else np.full(len(self), value)
         raise AttributeError(f"projection {self.__dict__.get('_name', '?')} has no synapse "
@@ -246,6 +288,7 @@ class Projection:
                              "synapse" if name in self._shared else
                              f"{name}= at construction is one value; set an array per synapse "
                              f"after connect() (proj.{name} = array)")
+        self._eq_require_synapses(f"or set {name} one value per synapse")
         if array.shape != (len(self),):
             raise ValueError(f"{name} needs one value per synapse: length {len(self)}, got "
                              f"shape {array.shape}")
