@@ -135,3 +135,15 @@ def test_brunel_shows_the_synchronous_regular_and_asynchronous_irregular_states(
     assert 20.0 < number(r"rate ([\d.]+) Hz", ai) < 60.0
     assert number(r"CV of ISI ([\d.]+)", ai) > 0.3
     assert number(r"sd/mean ([\d.]+)", ai) < 0.5 * number(r"sd/mean ([\d.]+)", sr)
+
+
+def test_poisson_input_switches_coba_into_its_self_sustained_state(tmp_path):
+    out = run_example("coba_poisson", tmp_path)
+    events = number(r"input: (\d+) Poisson events", out)
+    expected = 4000 * 1000.0 * 0.5                       # 4000 neurons, 1 kHz, 500 ms
+    assert abs(events - expected) < 5 * expected ** 0.5
+    assert number(r"before the input: ([\d.]+) Hz", out) == 0.0
+    driven = number(r"with the input: ([\d.]+) Hz", out)
+    after = number(r"after it: ([\d.]+) Hz", out)
+    assert 10.0 < driven < 60.0 and 5.0 < after < driven
+    assert number(r"after it: [\d.]+ Hz \(CV of ISI ([\d.]+)\)", out) > 0.5   # irregular
