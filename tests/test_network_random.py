@@ -131,13 +131,33 @@ def test_draws_where_a_value_must_stay_put_are_errors(text, where, column):
     assert error.value.column == column
 
 
-def test_one_argument_and_psp_draws_are_errors():
+def test_one_argument_draws_are_errors():
     with pytest.raises(eq.ModelError, match=r"uniform\(\) takes no arguments or two, not 1"):
         eq.Neuron("equations: dv/dt = uniform(2.0)")
     with pytest.raises(eq.ModelError, match=r"normal\(\) takes no arguments or two, not 3"):
         eq.Neuron("equations: dv/dt = normal(1.0, 2.0, 3.0)")
-    with pytest.raises(eq.ModelError, match="not supported yet"):
-        eq.Synapse("psp: w*uniform()")
+
+
+def test_psp_draws_once_per_synapse_and_step():
+    """A draw in a psp (a noisy continuous transmission) is new for every synapse and step:
+    the projection's stream, the step of the input phase, the synapse's place in the rows
+    of its post neurons (post order, stable), numbered after on_pre's draws. An all-to-all
+    projection with such a psp is not summed by BLAS (each synapse has its own draw)."""
+    rate = eq.Neuron("equations:\n    dv/dt = 0 : init = 2.0\n    r = v")
+    post = eq.Neuron("equations: dv/dt = sum(noisy)")
+    a, b = eq.Population(rate, 3), eq.Population(post, 2)
+    proj = eq.Projection(a, b, target="noisy", psp="w * r_pre * normal(1.0, 0.5)", w=0.5)
+    proj.connect(all_to_all=True)
+    assert proj._eq_storage() == "csr"
+    steps, seed = 4, 77
+    eq.Network(a, b, proj, dt=1.0, seed=seed).run(float(steps))
+    order = np.argsort(proj._post_index, kind="stable")
+    post_of = proj._post_index[order]
+    expected = np.zeros(2)
+    for g in range(steps):
+        draws = 1.0 + 0.5 * randomness.normal(seed, 2 ** 31, 0, g, np.arange(len(proj)))
+        np.add.at(expected, post_of, 0.5 * 2.0 * draws)
+    np.testing.assert_allclose(b.v, expected, rtol=1e-13)
 
 
 def test_on_pre_draws_once_per_synapse_and_delivery():

@@ -53,6 +53,7 @@ class RowSum:
     snapshot_lines: tuple[str, ...]    # derived values of pre neurons _i, at the step's t
     psp: str
     inputs: str                        # the local of the post population's sum(T) array
+    draws: tuple[tuple[str, str], ...] = ()   # (local, draw) per synapse _k and step
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,8 @@ def network_source(populations: tuple[PopulationBlock, ...],
     return _template().render(
         summary=summary, version=__version__, block=BLOCK,
         draws=any(b.draws for b in populations)
-        or any(b.delivery is not None and b.delivery.draws for b in projections),
+        or any(b.delivery is not None and b.delivery.draws for b in projections)
+        or any(b.row_sum is not None and b.row_sum.draws for b in projections),
         blas=any(b.blas for b in projections),
         fields=[dict(name=f.name, kind=f.kind, slot=f.slot, ctype=f.ctype, decl=_declaration(f))
                 for f in fields],

@@ -38,7 +38,12 @@ class _Sides:
         self.used: dict[str, str] = {}                     # field -> kind
         found = {x.name for st in synapse_model.on_pre for x in st.value.free_symbols
                  if draw_kind(x)}
-        self.draws = tuple(sorted(found, key=draw_order))   # on_pre's random calls
+        continuous = {x.name for x in getattr(synapse_model.psp, "free_symbols", ())
+                      if draw_kind(x)}
+        # on_pre's random calls, then the psp's: draw k of the projection's stream
+        self.event_draws = tuple(sorted(found, key=draw_order))
+        self.psp_draws = tuple(sorted(continuous, key=draw_order))
+        self.draws = self.event_draws + self.psp_draws
 
     def field(self, argument: str) -> str:
         return field_name(self.prefix, argument)
@@ -89,15 +94,28 @@ class _Sides:
         return self.models["pre"].spike_counts
 
     def draw_lines(self) -> tuple[str, ...]:
-        """This projection's stream is 2^31 + its index (populations have their index); the
-        r-th event of a neuron in one step (r = _rep) takes draws r*len(draws) + k."""
-        if not self.draws:
+        """on_pre's draws, per synapse _k (in the kernel's presynaptic order) and delivery
+        step: this projection's stream is 2^31 + its index (populations have their index);
+        the r-th event of a neuron in one step (r = _rep) takes draws r*len + k."""
+        if not self.event_draws:
             return ()
         k0, k1 = self.use(self.field("_key0"), "u"), self.use(self.field("_key1"), "u")
-        stream = (1 << 31) + int(self.prefix[1:])
-        repeat = f" + _rep * {len(self.draws)}" if self.repeats() else ""
-        return tuple(f"_rnd{k} = eq_{draw_kind(name)}({k0}, {k1}, {stream}, {k}{repeat}, _g, _k)"
-                     for k, name in enumerate(self.draws))
+        repeat = f" + _rep * {len(self.event_draws)}" if self.repeats() else ""
+        return tuple(f"_rnd{k} = eq_{draw_kind(name)}({k0}, {k1}, {self.stream()}, "
+                     f"{k}{repeat}, _g, _k)" for k, name in enumerate(self.event_draws))
+
+    def psp_draws_printed(self) -> tuple[tuple[str, str], ...]:
+        """(local, draw) of the psp's draws, per synapse _k (in the postsynaptic order of the
+        rows) and step, numbered after on_pre's."""
+        if not self.psp_draws:
+            return ()
+        k0, k1 = self.use(self.field("_key0"), "u"), self.use(self.field("_key1"), "u")
+        first = len(self.event_draws)
+        return tuple((f"_rnd{first + k}", f"eq_{draw_kind(name)}({k0}, {k1}, {self.stream()}, "
+                      f"{first + k}, _g, _k)") for k, name in enumerate(self.psp_draws))
+
+    def stream(self) -> int:
+        return (1 << 31) + int(self.prefix[1:])
 
     def expression(self, expr, snapshot: bool) -> sympy.Expr:
         """`expr` over side-qualified symbols `side:name` (derived variables inlined or, in
@@ -184,10 +202,10 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
         else:
             fields.append(Field(sides.field(c_name(p.name)), "f"))
     delivery = row_sum = dense_sum = record = None
+    if sides.draws:
+        fields += [Field(sides.field("_key0"), "u"), Field(sides.field("_key1"), "u")]
     if part.event:
         fields += [Field(sides.field("_row"), "l"), Field(sides.field("_post"), "i")]
-        if sides.draws:
-            fields += [Field(sides.field("_key0"), "u"), Field(sides.field("_key1"), "u")]
         if part.delay != "none":
             fields += [Field(sides.field("_ring"), "i"), Field(sides.field("_ring_count"), "l"),
                        Field(sides.field("_depth"), "n"), Field(sides.field("_delay"), "n"),
@@ -253,6 +271,7 @@ def _row_sum(sides: _Sides, synapse_model) -> RowSum:
     """sum(target) of the post population += this projection's psp, row by row."""
     psp = sides.expression(synapse_model.psp, snapshot=True)
     value = sides.printer("_t", weights_by_post=True).doprint(psp)
+    draws = sides.psp_draws_printed()
     pre_printer = sides.printer("_t")
     snapshot_lines = []
     for side, name in sides.snapshots:
@@ -261,7 +280,7 @@ def _row_sum(sides: _Sides, synapse_model) -> RowSum:
                               f"{pre_printer.doprint(expr)}")
     inputs = sides.inputs("post", sides.part.target)
     return RowSum(f"p{sides.part.pre}", f"p{sides.part.post}", sides.part.target,
-                  sides.loads(), tuple(snapshot_lines), value, inputs)
+                  sides.loads(), tuple(snapshot_lines), value, inputs, draws)
 
 
 def _record(sides: _Sides) -> SynapseRecord:

@@ -75,10 +75,6 @@ def _expression(source: Source, expr: ast.Expr, where: str, values: dict, scope)
                     "sum(T) is a neuron's input; a synapse reads the neurons' variables as "
                     "x_pre and x_post (or as the post neuron's own names)")
     checks.is_number(source, expr, f"the value in {where}")
-    if where != "on_pre":
-        checks.no_draws(source, expr, f"a synapse's {where} (not supported yet)",
-                        "random draws work in on_pre statements (one draw per synapse and "
-                        "event) and in neurons")
     checks.calls_known(source, expr, {}, scope)
     checks.constants_finite(source, expr, {s: float(v) for s, v in values.items()})
 
