@@ -260,6 +260,8 @@ def test_event_sources_drive_a_network_identically_on_one_and_two_threads():
     (lambda: eq.PoissonGroup(3, [1.0, np.nan, 2.0]), ValueError, "finite"),
     (lambda: eq.PoissonGroup(3, [1.0, 2.0]), ValueError, "3"),
     (lambda: eq.PoissonGroup(3, "x + t"), eq.ModelError, "unknown name 'x'"),
+    (lambda: eq.PoissonGroup(3, "sum(exc) + t"), ValueError, "no inputs sum"),
+    (lambda: eq.PoissonGroup(3, "10*uniform()"), eq.ModelError, "derived variable"),
     (lambda: eq.PoissonGroup(0, 1.0), ValueError, "at least one neuron"),
     (lambda: eq.SpikeSource(2, i=[0, 2], t=[1.0, 2.0]), IndexError, "out of range"),
     (lambda: eq.SpikeSource(2, i=[0, 1], t=[1.0]), ValueError, "one neuron index per time"),

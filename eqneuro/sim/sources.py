@@ -58,7 +58,7 @@ class _EventNeuron(Neuron):
 
 class PoissonGroup(Population):
     """n neurons that emit independent Poisson events at `rate` (Hz): one number, one per
-    neuron, or (a string) an expression of t in ms such as "10 + 5*sin(2*pi*t/100)".
+    neuron, or (a string) an expression of t in ms such as "10 + 5*sin(t/20)".
 
     In each step of dt ms a neuron emits a Poisson count of events of mean rate*dt/1000,
     drawn from the Network's seed; several events in one step are all delivered (and
@@ -73,8 +73,9 @@ class PoissonGroup(Population):
         if expression:
             text = _POISSON_RATE_TEXT.format(rate=rate.strip())
             neuron = _EventNeuron(text, file="PoissonGroup rate")
-            if {n for n, _ in neuron.info.parameters} or neuron.info.inputs:
-                raise ValueError("the rate of a PoissonGroup may be an expression of t only")
+            if neuron.info.inputs:
+                raise ValueError("the rate of a PoissonGroup is an expression of t; it has no "
+                                 "inputs sum(T) (nothing can project onto it)")
         else:
             neuron = _EventNeuron(_POISSON_TEXT)
         super().__init__(neuron, n, name)
