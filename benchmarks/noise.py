@@ -5,7 +5,7 @@ generator (they include templates/random.h), in the same invocation:
   (c_reference/poisson_group.c keeps every event in a growing list).
 
     python benchmarks/noise.py [--n 1000,100000] [--steps 2000] [--repeats 5]
-                               [--poisson-n 100000] [--rates 10,1000]
+                               [--poisson-n 100000] [--rates 10,1000] [--cases lif,poisson]
 
 Both sides use the same seed, so they draw the same numbers: the spike counts agree (LIF:
 the sums of v up to rounding; Poisson: the events and the sum of their indices exactly).
@@ -114,11 +114,13 @@ def main():
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--poisson-n", type=int, default=100_000)
     ap.add_argument("--rates", default="10,1000", help="PoissonGroup rates in Hz")
+    ap.add_argument("--cases", default="lif,poisson", help="lif, poisson or both")
     args = ap.parse_args()
+    cases = set(args.cases.split(","))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         exes = build_c(Path(tmp))
-        for n in (int(x) for x in args.n.split(",")):
+        for n in (int(x) for x in args.n.split(",") if "lif" in cases):
             records = []
             for name, exe in exes.items():
                 out = subprocess.run([str(exe), str(n), str(args.steps), str(args.repeats),
@@ -130,7 +132,7 @@ def main():
                 record["ns_per_neuron_step"] = record["run_s_best"] / (n * args.steps) * 1e9
                 print(json.dumps({"N": n, **record}), flush=True)
             rows.append((n, records))
-        poisson = poisson_rows(args, Path(tmp))
+        poisson = poisson_rows(args, Path(tmp)) if "poisson" in cases else []
     print("\n| N | C (eqneuro's flags) ns | C -ffast-math ns | eqneuro ns | eqneuro / best C "
           "| spikes C / eqneuro |")
     print("|---|---|---|---|---|---|")

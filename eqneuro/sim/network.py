@@ -416,11 +416,12 @@ class _PopulationRun:
         self.capacity = max(2 * n * self.most, 1 << 16) if self.spike_monitors else 1 << 62
         key = (id(population), bool(self.spike_monitors), self.most)
         if key not in network._buffers:         # reused by every run of this network
-            size = self.capacity if self.spike_monitors else 1
+            # one entry more than the events: an event source writes one ahead
+            size = (self.capacity if self.spike_monitors else 0) + 1
             network._buffers[key] = (
                 np.empty(size, dtype=np.int32), np.empty(size, dtype=np.int64),
                 np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int32),
-                np.zeros(n * self.most, dtype=np.int32))
+                np.zeros(n * self.most + 1, dtype=np.int32))
         (self.spike_index, self.spike_step, self.spike_count, self.all_flags,
          self.fired) = network._buffers[key]
         self.spike_count[0] = 0

@@ -339,11 +339,11 @@ cdef void _collect_p0(_Net *_net, Py_ssize_t _b0, Py_ssize_t _count, int64_t _g,
                           const int32_t *_flags) noexcept nogil:
     """This block's spikes, in neuron order: to the step's list and to the spike monitor
     (an event source's neuron once per event, its events adjacent)."""
-    cdef Py_ssize_t _j = eq_next_event(_flags, 0, _count)
     cdef bint _record = _net.p0_record_spikes
     cdef int64_t _m = _net.p0_spike_count[0]
     cdef iptr _index = _net.p0_spike_index
     cdef lptr _step = _net.p0_spike_step
+    cdef Py_ssize_t _j = eq_next_event(_flags, 0, _count)
     while _j < _count:
         if _record:
             _index[_m] = <int32_t>(_b0 + _j)
