@@ -235,10 +235,10 @@ def test_spike_sources_continue_across_networks_and_a_new_dt():
     assert second.t.size == 0
 
 
-def test_event_sources_drive_a_network_identically_on_one_and_two_threads():
+def test_event_sources_drive_a_network_identically_on_threads_and_split_runs():
     lif = eq.load("lif")
 
-    def run(threads):
+    def run(threads, durations=(30.0,)):
         group = eq.PoissonGroup(1000, 5000.0)
         source = eq.SpikeSource(50, i=np.arange(50), t=np.linspace(1, 20, 50))
         pop = eq.Population(lif, 600)
@@ -247,12 +247,15 @@ def test_event_sources_drive_a_network_identically_on_one_and_two_threads():
         b = eq.Projection(source, pop, on_pre="v += w", w=5.0, delay=1.0)
         b.connect(p=0.5, seed=4)
         spikes = eq.SpikeMonitor(pop)
-        eq.Network(group, source, pop, a, b, spikes, dt=0.1, threads=threads, seed=21).run(30)
+        net = eq.Network(group, source, pop, a, b, spikes, dt=0.1, threads=threads, seed=21)
+        for duration in durations:
+            net.run(duration)
         return spikes.i.copy(), spikes.t.copy(), pop.v.copy()
-    one, two = run(1), run(2)
+    one = run(1)
     assert one[0].size > 100
-    for x, y in zip(one, two):
-        np.testing.assert_array_equal(x, y)
+    for other in (run(2), run(1, (10.3, 19.7)), run(2, (0.1, 29.9))):
+        for x, y in zip(one, other):
+            np.testing.assert_array_equal(x, y)
 
 
 @pytest.mark.parametrize("make, error, message", [
