@@ -24,14 +24,17 @@ class Synapse:
     (`on_pre`) or every step (`psp`, into the post neuron's sum(T)).
 
     `Synapse(text)` takes the sections of a synapse (optionally under `synapse Name:`, or
-    a file's text with `name=` selecting one); `Synapse(parameters=..., on_pre=...,
-    psp=..., name=...)` takes them one by one. Every synapse has the weight parameter `w`
+    a file's text with `name=` selecting one); `Synapse(parameters=..., equations=...,
+    on_pre=..., on_post=..., psp=..., name=...)` takes them one by one. Per-synapse
+    variables (`equations:`) and `on_post` make it plastic. Every synapse has the weight parameter `w`
     (default 1.0). Invalid text raises `eqneuro.ModelError`.
     """
 
-    def __init__(self, text: str | None = None, *, parameters=None, on_pre=None, psp=None,
-                 name: str | None = None, file: str | None = None):
-        keyword_sections = dict(parameters=parameters, on_pre=on_pre, psp=psp)
+    def __init__(self, text: str | None = None, *, parameters=None, equations=None,
+                 on_pre=None, on_post=None, psp=None, name: str | None = None,
+                 file: str | None = None):
+        keyword_sections = dict(parameters=parameters, equations=equations, on_pre=on_pre,
+                                on_post=on_post, psp=psp)
         text, selected = model_text(text, keyword_sections, name, "synapse")
         self._source = Source(normalise(text), file)
         self._selected = selected
@@ -97,8 +100,10 @@ class Synapse:
         return self._record["text"]
 
     def __repr__(self) -> str:
-        kinds = [k for k, on in (("on_pre", self._info.event), ("psp", self._info.continuous))
-                 if on]
+        kinds = [k for k, on in (("on_pre", self._info.event), ("on_post", self._info.on_post),
+                                 ("psp", self._info.continuous)) if on]
+        if self._info.state:
+            kinds.insert(0, "variables " + ", ".join(self._info.state_names))
         return (f"<Synapse {self.name}: {' and '.join(kinds)}; "
                 f"parameters {', '.join(self.parameters)}>")
 

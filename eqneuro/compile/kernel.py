@@ -80,6 +80,17 @@ class SynapseRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PostEvents:
+    """on_post for the synapses of every post neuron that fired in this step (4. of the
+    step), each brought up to date first."""
+
+    post: str                   # the postsynaptic population's prefix
+    loads: tuple[str, ...]
+    lines: tuple[str, ...]      # for synapse _k of pre neuron _i onto the fired _j
+    draw_locals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectionBlock:
     """One projection's part of a network kernel: its fields and functions."""
 
@@ -91,6 +102,7 @@ class ProjectionBlock:
     row_sum: RowSum | None = None
     dense_sum: DenseSum | None = None
     record: SynapseRecord | None = None
+    post_events: PostEvents | None = None
 
     @property
     def blas(self) -> bool:                    # calls scipy.linalg.cython_blas
@@ -136,7 +148,8 @@ def network_source(populations: tuple[PopulationBlock, ...],
         summary=summary, version=__version__, block=BLOCK,
         draws=any(b.draws for b in populations)
         or any(b.delivery is not None and b.delivery.draws for b in projections)
-        or any(b.row_sum is not None and b.row_sum.draws for b in projections),
+        or any(b.row_sum is not None and b.row_sum.draws for b in projections)
+        or any(b.post_events is not None and b.post_events.draw_locals for b in projections),
         blas=any(b.blas for b in projections),
         fields=[dict(name=f.name, kind=f.kind, slot=f.slot, ctype=f.ctype, decl=_declaration(f))
                 for f in fields],

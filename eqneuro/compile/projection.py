@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import sympy
 
-from ..functions import draw_kind, draw_order, input_target, symbol
+from ..functions import draw_kind, draw_order, input_target, symbol, sympy_object
 from .codegen import C_TYPES
-from .kernel import DenseSum, Delivery, Field, ProjectionBlock, RowSum, SynapseRecord
+from .kernel import (DenseSum, Delivery, Field, PostEvents, ProjectionBlock, RowSum,
+                     SynapseRecord)
 from .kernel_abi import (c_name, field_name, input_pointer, monitor_buffer, parameter_pointer,
                          snapshot_pointer, state_pointer, synapse_pointer)
 from .printer import CythonPrinter
 from .structure import NetworkStructure, ProjectionPart
 
 INDEX = {"pre": "_i", "post": "_j", "synapse": "_k"}
+ELAPSED = sympy.Symbol("$elapsed", real=True)    # ms since a synapse's last update
 
 
 class _Sides:
@@ -41,9 +43,12 @@ class _Sides:
         continuous = {x.name for x in getattr(synapse_model.psp, "free_symbols", ())
                       if draw_kind(x)}
         # on_pre's random calls, then the psp's: draw k of the projection's stream
+        after = {x.name for st in synapse_model.on_post for x in st.value.free_symbols
+                 if draw_kind(x)}
         self.event_draws = tuple(sorted(found, key=draw_order))
         self.psp_draws = tuple(sorted(continuous, key=draw_order))
-        self.draws = self.event_draws + self.psp_draws
+        self.post_draws = tuple(sorted(after, key=draw_order))
+        self.draws = self.event_draws + self.psp_draws + self.post_draws
 
     def field(self, argument: str) -> str:
         return field_name(self.prefix, argument)
@@ -114,6 +119,15 @@ class _Sides:
         return tuple((f"_rnd{first + k}", f"eq_{draw_kind(name)}({k0}, {k1}, {self.stream()}, "
                       f"{first + k}, _g, _k)") for k, name in enumerate(self.psp_draws))
 
+    def post_draw_lines(self) -> tuple[str, ...]:
+        """on_post's draws, per synapse _k and step, numbered after the psp's."""
+        if not self.post_draws:
+            return ()
+        k0, k1 = self.use(self.field("_key0"), "u"), self.use(self.field("_key1"), "u")
+        first = len(self.event_draws) + len(self.psp_draws)
+        return tuple(f"_rnd{first + k} = eq_{draw_kind(name)}({k0}, {k1}, {self.stream()}, "
+                     f"{first + k}, _g, _k)" for k, name in enumerate(self.post_draws))
+
     def stream(self) -> int:
         return (1 << 31) + int(self.prefix[1:])
 
@@ -147,17 +161,65 @@ class _Sides:
                               if s.name in model.state_names + model.parameter_names
                               or input_target(s) is not None})
 
-    def printer(self, time: str, weights_by_post: bool = False) -> CythonPrinter:
+    def printer(self, time: str, weights_by_post: bool = False,
+                elapsed: str = "_D") -> CythonPrinter:
         """Prints side-qualified symbols (weights_by_post: synapse arrays in the postsynaptic
-        order of the continuous rows)."""
-        return CythonPrinter(_Spellings(self, time, weights_by_post))
+        order of the continuous rows; elapsed: the spelling of the time since a synapse's
+        variables were last brought up to date)."""
+        return CythonPrinter(_Spellings(self, time, weights_by_post, elapsed))
+
+    def last(self) -> str:
+        """The time (ms) each synapse's variables were last brought up to date."""
+        return f"{self.use(self.field('_last'), 'd')}[_k]"
+
+    def evolved(self, variable) -> sympy.Expr:
+        """A per-synapse variable after ELAPSED ms: x*exp(a*D) + b/a*expm1(a*D), or x + b*D
+        (sim/synapse_state.py computes the same in NumPy)."""
+        x = symbol(variable.name)
+        rate = sympy.diff(variable.derivative, x)
+        drive = sympy.simplify(variable.derivative - rate * x)
+        if rate == 0:
+            value = x + drive * ELAPSED
+        else:
+            grown = sympy_object("codegen.cfunctions.expm1")(rate * ELAPSED)
+            value = x * (grown + 1) + drive / rate * grown
+        return self.expression(value, snapshot=False)
+
+    def bounded(self, variable, value: str) -> str:
+        """`value` within the variable's min and max."""
+        for bound, function in ((variable.lower, "eq_max"), (variable.upper, "eq_min")):
+            if bound is not None:
+                value = f"{function}({value}, " \
+                        f"{self.printer('_t').doprint(self.expression(bound, snapshot=False))})"
+        return value
+
+    def bring_up_to_date(self, synapse_model) -> list[str]:
+        """Every per-synapse variable of synapse _k from its last update to _t (then within
+        its bounds)."""
+        if not synapse_model.state:
+            return []
+        lines = [f"_D = _t - {self.last()}"]
+        printer = self.printer("_t")
+        for variable in synapse_model.state:
+            value = printer.doprint(self.evolved(variable))
+            lines.append(f"{self.own(variable.name)} = {self.bounded(variable, value)}")
+        return lines
+
+    def settle(self, synapse_model) -> list[str]:
+        """After an event's statements: the bounds again, and the time of the update."""
+        if not synapse_model.state:
+            return []
+        lines = [f"{self.own(v.name)} = {self.bounded(v, self.own(v.name))}"
+                 for v in synapse_model.state if v.lower is not None or v.upper is not None]
+        return lines + [f"{self.last()} = _t"]
 
 
 class _Spellings(dict):
     """The printer's name table, filled on lookup so that only names read become loads."""
 
-    def __init__(self, sides: _Sides, time: str, weights_by_post: bool):
+    def __init__(self, sides: _Sides, time: str, weights_by_post: bool, elapsed: str = "_D"):
         super().__init__(t=time, dt="_dt")
+        self[ELAPSED.name] = elapsed
         self.sides, self.weights_by_post = sides, weights_by_post
 
     def __missing__(self, key: str) -> str:
@@ -201,9 +263,12 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
             fields.append(Field(sides.field(synapse_pointer(p.name)), "d"))
         else:
             fields.append(Field(sides.field(c_name(p.name)), "f"))
+    fields += [Field(sides.field(synapse_pointer(v.name)), "d") for v in synapse_model.state]
     delivery = row_sum = dense_sum = record = None
     if sides.draws:
         fields += [Field(sides.field("_key0"), "u"), Field(sides.field("_key1"), "u")]
+    if synapse_model.state:
+        fields.append(Field(sides.field("_last"), "d"))
     if part.event:
         fields += [Field(sides.field("_row"), "l"), Field(sides.field("_post"), "i")]
         if part.delay != "none":
@@ -211,6 +276,11 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
                        Field(sides.field("_depth"), "n"), Field(sides.field("_delay"), "n"),
                        Field(sides.field("_stride"), "n")]
         delivery = _delivery(sides, synapse_model)
+    post_events = None
+    if synapse_model.on_post:
+        fields += [Field(sides.field("_prow"), "l"), Field(sides.field("_psyn"), "l"),
+                   Field(sides.field("_ppre"), "i")]
+        post_events = _post_events(sides, synapse_model)
     if part.continuous and part.storage == "dense":
         fields += [Field(sides.field(snapshot_pointer("pre", "_factor")), "d")]
         dense_sum = _dense_sum(sides, synapse_model)
@@ -227,19 +297,19 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
                        Field(sides.field(f"_m{k}_every"), "n"),
                        Field(sides.field(f"_m{k}_count"), "l")]
             fields += [Field(sides.field(monitor_buffer(k, n)), "d") for n in names]
-        record = _record(sides)
+        record = _record(sides, synapse_model)
     title = (f"{synapse_model.name} from population {part.pre} to {part.post}"
              + (f", target {part.target}" if part.target else "")
              + f", {'events' if part.event else ''}{' + ' if part.event and part.continuous else ''}"
              + f"{'continuous' if part.continuous else ''}, delay {part.delay}")
     return ProjectionBlock(index, sides.prefix, title, tuple(fields), delivery, row_sum,
-                           dense_sum, record)
+                           dense_sum, record, post_events)
 
 
 def _delivery(sides: _Sides, synapse_model) -> Delivery:
     printer = sides.printer("_t")
     names = {written: (side, name) for written, side, name in sides.part.names}
-    lines, prefetch = [], ""
+    lines, prefetch = sides.bring_up_to_date(synapse_model), ""
     for statement in synapse_model.on_pre:
         side, name = names[statement.target]
         value = printer.doprint(sides.expression(statement.value, snapshot=False))
@@ -247,9 +317,26 @@ def _delivery(sides: _Sides, synapse_model) -> Delivery:
         if side == "post" and not prefetch and target.endswith("[_j]"):
             prefetch = target[:-len("[_j]")]
         lines.append(f"{target} = {value}")
+    lines += sides.settle(synapse_model)
     draws = sides.draw_lines()
     return Delivery(f"p{sides.part.pre}", sides.part.delay, sides.loads(), tuple(lines),
                     prefetch, draws, sides.repeats() and bool(draws))
+
+
+def _post_events(sides: _Sides, synapse_model) -> PostEvents:
+    """on_post of every synapse of each post neuron that fired in this step: its rows by
+    post neuron give the synapse _k and its pre neuron _i."""
+    printer = sides.printer("_t")
+    names = {written: (side, name) for written, side, name in sides.part.names}
+    lines = sides.bring_up_to_date(synapse_model) + list(sides.post_draw_lines())
+    for statement in synapse_model.on_post:
+        _, name = names[statement.target]
+        value = printer.doprint(sides.expression(statement.value, snapshot=False))
+        lines.append(f"{sides.own(name)} = {value}")
+    lines += sides.settle(synapse_model)
+    return PostEvents(f"p{sides.part.post}", sides.loads(), tuple(lines),
+                      tuple(f"_rnd{len(sides.event_draws) + len(sides.psp_draws) + k}"
+                            for k in range(len(sides.post_draws))))
 
 
 def _dense_sum(sides: _Sides, synapse_model) -> DenseSum:
@@ -283,12 +370,20 @@ def _row_sum(sides: _Sides, synapse_model) -> RowSum:
                   sides.loads(), tuple(snapshot_lines), value, inputs, draws)
 
 
-def _record(sides: _Sides) -> SynapseRecord:
+def _record(sides: _Sides, synapse_model) -> SynapseRecord:
     """State monitors of synapse values sample them at the start of step _g."""
     monitors = []
+    state = {v.name: v for v in synapse_model.state}
     for k, names in enumerate(sides.part.monitors):
-        values = tuple((sides.field(monitor_buffer(k, n)), sides.own(n)) for n in names)
-        monitors.append((sides.field(f"_m{k}"), values))
+        values = []
+        for n in names:
+            if n in state:      # at the sample's time, not stored
+                printer = sides.printer("_t", elapsed=f"(_t - {sides.last()})")
+                value = sides.bounded(state[n], printer.doprint(sides.evolved(state[n])))
+            else:
+                value = sides.own(n)
+            values.append((sides.field(monitor_buffer(k, n)), value))
+        monitors.append((sides.field(f"_m{k}"), tuple(values)))
     return SynapseRecord(sides.loads(), tuple(monitors))
 
 

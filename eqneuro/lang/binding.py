@@ -76,6 +76,7 @@ class Binding:
     target: str | None
     event: bool                       # runs on_pre at each presynaptic spike
     continuous: bool                  # adds psp into the post neuron's sum(target)
+    assigned_post: tuple[SideName, ...] = ()   # the targets of on_post
 
     def of(self, written: str) -> SideName:
         return next(n for n in self.names if n.written == written)
@@ -96,6 +97,7 @@ def bind(synapse: SynapseInfo, pre: NeuronNames, post: NeuronNames,
                    "a rate-coded pre neuron transmits continuously: write "
                    "'psp: w * r_pre' (the default synapse of a rate-coded pre population)")
     own = {name: shared for name, _, shared in synapse.parameters}
+    own.update({name: False for name in synapse.state_names})
     resolved: dict[str, SideName] = {}
     for written, line, column in synapse.reads:
         if written not in resolved:
@@ -104,13 +106,15 @@ def bind(synapse: SynapseInfo, pre: NeuronNames, post: NeuronNames,
     assigned = tuple(_assignable(where, resolved[s.target], s, own, post)
                      for s in synapse.on_pre)
     _no_double_assignment(where, synapse.on_pre, assigned)
+    assigned_post = tuple(_assignable(where, resolved[s.target], s, own, post, "on_post")
+                          for s in synapse.on_post)
     if synapse.continuous:
         if target is None:
             raise ValueError(f"synapse '{synapse.name}' has a psp, which is added into the "
                              "post neuron's sum(T): give the projection a target=")
         check_target(post, target, event=False)
     return Binding(tuple(resolved.values()), assigned, target, synapse.event,
-                   synapse.continuous)
+                   synapse.continuous, assigned_post)
 
 
 class _Where:
@@ -154,12 +158,18 @@ def _resolve(where: _Where, written: str, line: int, column: int, own: dict[str,
 
 
 def _assignable(where: _Where, name: SideName, statement: Statement, own: dict[str, bool],
-                post: NeuronNames) -> SideName:
-    """`v_pre += w`, `t = 0`, a shared parameter, a derived variable: not assignable."""
+                post: NeuronNames, section: str = "on_pre") -> SideName:
+    """`v_pre += w`, `t = 0`, a shared parameter, a derived variable: not assignable; on_post
+    changes the synapse's own values only."""
     line, column = statement.span
     written = statement.target
     problem = None
-    if name.side == "time":
+    if section == "on_post" and name.side in ("pre", "post"):
+        problem = ("on_post changes the synapse's own values",
+                   "on_post runs at each spike of the post neuron for each of its synapses: "
+                   "change w or the synapse's variables there (the post neuron's own reset "
+                   "changes the neuron)")
+    elif name.side == "time":
         problem = (f"it is reserved (the simulation's {TIME_MEANINGS[written]})",
                    "on_pre changes variables of the post neuron or of the synapse")
     elif name.side == "pre":

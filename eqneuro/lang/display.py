@@ -232,6 +232,15 @@ class WrittenSynapse:
 
     on_pre: tuple[tuple[str, str, sympy.Basic], ...] = ()      # target, operator, value
     psp: sympy.Basic | None = None
+    on_post: tuple[tuple[str, str, sympy.Basic], ...] = ()
+
+
+def _statements_text(statements, written) -> str:
+    shown = {target: (operator, value) for target, operator, value in written}
+    return "; ".join(
+        f"{s.target} {s.operator} "
+        f"{_expr(shown[s.target][1] if s.target in shown else _written_increment(s))}"
+        for s in statements)
 
 
 def synapse_text(model: SynapseModel, written: WrittenSynapse | None = None) -> str:
@@ -239,12 +248,18 @@ def synapse_text(model: SynapseModel, written: WrittenSynapse | None = None) -> 
     lines = [f"synapse {model.name}", "  parameters:"]
     for p in model.parameters:
         lines.append(f"    {p.name} = {_fmt(p.value)}" + ("  (shared)" if p.shared else ""))
+    if model.state:
+        lines.append("  equations:  (integrated between events, in closed form)")
+        for v in model.state:
+            flags = [f"init = {_expr(v.init)}"] if not v.init.is_zero else []
+            flags += [f"{k} = {_expr(b)}" for k, b in (("min", v.lower), ("max", v.upper))
+                      if b is not None]
+            lines.append(f"    d{v.name}/dt = {_expr(v.derivative)}"
+                         + (f" : {', '.join(flags)}" if flags else ""))
     if model.on_pre:
-        shown = {target: (operator, value) for target, operator, value in written.on_pre}
-        lines.append("  on_pre: " + "; ".join(
-            f"{s.target} {s.operator} "
-            f"{_expr(shown[s.target][1] if s.target in shown else _written_increment(s))}"
-            for s in model.on_pre))
+        lines.append("  on_pre: " + _statements_text(model.on_pre, written.on_pre))
+    if model.on_post:
+        lines.append("  on_post: " + _statements_text(model.on_post, written.on_post))
     if model.psp is not None:
         lines.append(f"  psp: {_expr(written.psp if written.psp is not None else model.psp)}")
     return "\n".join(lines)
@@ -263,7 +278,9 @@ def written_synapse(source, selected: str | None) -> WrittenSynapse:
             psp = sections.get("psp", (None,))[0]
             return WrittenSynapse(tuple((s.target, s.operator, s.value.value)
                                         for s in sections.get("on_pre", ())),
-                                  psp.value if psp is not None else None)
+                                  psp.value if psp is not None else None,
+                                  tuple((s.target, s.operator, s.value.value)
+                                        for s in sections.get("on_post", ())))
     except (ModelError, TypeError, ValueError, AttributeError, RecursionError):
         return WrittenSynapse()
 

@@ -9,14 +9,14 @@ import sympy
 
 from . import checks
 from . import syntax as ast
-from .model import ParameterSpec, ResetAssignment, SynapseModel
+from .model import ParameterSpec, ResetAssignment, StateVariable, SynapseModel
 from .parameters import checked_parameters, parameter_values, real_and_finite
 from .synapse_info import Statement, SynapseInfo, Use
 from .tables import DEFAULT_WEIGHT, TIME_MEANINGS, TIME_NAMES, WEIGHT
 from .variants import merged_sections
 from ..errors import Source, Span
 from ..evaluate import to_tree
-from ..functions import input_name, symbol
+from ..functions import derivative_symbol, input_name, symbol
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,11 +39,18 @@ def analyse_synapse(model_file: ast.ModelFile, decl: ast.Declaration,
                     f"synapse '{name}' transmits nothing: it has neither 'on_pre:' nor 'psp:'",
                     "write 'on_pre: g_exc += w' (at each presynaptic spike) or "
                     "'psp: w * r_pre' (every step, into sum(T))")
-    scope = {p.name for p in specs} | {use.name for item in on_pre_items
-                                       for use in item.value.names}
+    on_post_items = sections.get("on_post", ())
+    state = _equations(source, sections.get("equations", ()), specs, values)
+    state_names = {v.name for v in state}
+    scope = {p.name for p in specs} | state_names | {
+        use.name for item in tuple(on_pre_items) + tuple(on_post_items)
+        for use in item.value.names}
     on_pre = _statements(source, on_pre_items, specs, values, scope)
+    on_post = _statements(source, on_post_items, specs, values, scope, "on_post")
     psp = _psp(source, psp_items[0], values, scope) if psp_items else None
-    model = SynapseModel(name, specs, on_pre, psp)
+    if psp_items:
+        _psp_reads_fixed(source, psp_items[0], state_names, on_pre_items, on_post_items)
+    model = SynapseModel(name, specs, on_pre, psp, state, on_post)
     headers = _headers(model_file, decl)
     info = SynapseInfo(
         name=name, parameters=tuple((p.name, p.value, p.shared) for p in specs),
@@ -51,10 +58,113 @@ def analyse_synapse(model_file: ast.ModelFile, decl: ast.Declaration,
                                (item.span.line, item.span.column), _uses(item.value.names))
                      for item, new in zip(on_pre_items, on_pre)),
         psp=_tree(source, psp, psp_items[0].span) if psp is not None else None,
-        reads=_reads(on_pre_items, psp_items), source=source,
+        reads=_reads(tuple(on_pre_items) + tuple(on_post_items), psp_items,
+                     sections.get("equations", ())), source=source,
         psp_reads=_uses(psp_items[0].names) if psp_items else (),
-        on_pre_span=headers.get("on_pre"), psp_span=headers.get("psp"))
+        on_pre_span=headers.get("on_pre"), psp_span=headers.get("psp"),
+        state=tuple((v.name, to_tree(v.init)) for v in state),
+        on_post=tuple(Statement(item.target, item.operator, _tree(source, new.value, item.span),
+                                (item.span.line, item.span.column), _uses(item.value.names))
+                      for item, new in zip(on_post_items, on_post)),
+        evolution=tuple((v.name, to_tree(rate), to_tree(drive))
+                        for v, (rate, drive) in zip(state, map(_linear_parts, state))),
+        bounds=tuple((v.name, None if v.lower is None else to_tree(v.lower),
+                      None if v.upper is None else to_tree(v.upper)) for v in state),
+        on_post_span=headers.get("on_post"))
     return AnalysedSynapse(model, info)
+
+
+def _linear_parts(variable: StateVariable) -> tuple[sympy.Expr, sympy.Expr]:
+    """(a, b) of dx/dt = a*x + b."""
+    x = symbol(variable.name)
+    rate = sympy.diff(variable.derivative, x)
+    return rate, sympy.simplify(variable.derivative - rate * x)
+
+
+def _equations(source: Source, items, specs, values) -> tuple[StateVariable, ...]:
+    """A synapse's per-synapse variables: ODEs that are integrated between events in closed
+    form, so each must be dx/dt = a*x + b with a and b of the synapse's parameters."""
+    parameters = {symbol(p.name) for p in specs}
+    out: list[StateVariable] = []
+    for equation in items:
+        derivatives = equation.lhs.derivatives + equation.rhs.derivatives
+        if not derivatives:
+            checks.fail(source, equation.lhs.span,
+                        "a synapse's equations are differential equations (its per-synapse "
+                        "variables); a derived variable is not supported in a synapse",
+                        "write the expression where it is used (in on_pre, on_post or psp)")
+        if len(derivatives) > 1:
+            checks.fail(source, derivatives[1].span, "an equation may contain only one "
+                        "derivative", "write one equation per variable")
+        var = derivatives[0]
+        span = Span(var.span.line, var.span.column - 1, len(var.name) + 4)
+        if var.name in {p.name for p in specs} or var.name in TIME_NAMES:
+            checks.fail(source, span, f"'{var.name}' is a parameter or reserved; it cannot "
+                        "have a derivative", "rename the variable")
+        if var.name in {v.name for v in out}:
+            checks.fail(source, span, f"a second differential equation for '{var.name}'")
+        for side in (equation.lhs, equation.rhs):
+            checks.is_number(source, side, "each side of an equation")
+            checks.no_draws(source, side, "a synapse's equations (they are integrated "
+                            "between events, in closed form)", "draw in on_pre or on_post")
+            checks.constants_finite(source, side, {s: float(v) for s, v in values.items()})
+        d = derivative_symbol(var.name)
+        difference = equation.lhs.value - equation.rhs.value
+        coefficient = sympy.diff(difference, d)
+        if coefficient.has(d) or coefficient == 0:
+            checks.fail(source, span, f"the equation is not linear in d{var.name}/dt",
+                        "write it as 'tau * dx/dt = -x'")
+        derivative = sympy.together(-difference.xreplace({d: sympy.S.Zero}) / coefficient)
+        x = symbol(var.name)
+        rate = sympy.diff(derivative, x)
+        drive = sympy.simplify(derivative - rate * x)
+        other = [u for side in (equation.lhs, equation.rhs) for u in side.names
+                 if u.name != var.name and symbol(u.name) not in parameters]
+        if other or rate.has(x) or not (rate.free_symbols | drive.free_symbols) <= parameters:
+            where = other[0].span if other else span
+            what = f"'{other[0].name}'" if other else f"d{var.name}/dt"
+            checks.fail(source, where,
+                        f"{what}: a synapse's variable is integrated between events in "
+                        f"closed form, so d{var.name}/dt must be a*{var.name} + b with a and b "
+                        "made of the synapse's parameters and numbers (not of t, other "
+                        "variables or the neurons' names)",
+                        "change other values in on_pre and on_post, which run at the events")
+        flags = _flags(source, equation, parameters, values)
+        out.append(StateVariable(var.name, sympy.expand(rate * x + drive),
+                                 flags.get("init", sympy.Float(0.0)), flags.get("min"),
+                                 flags.get("max")))
+    return tuple(out)
+
+
+def _flags(source: Source, equation, parameters, values) -> dict[str, sympy.Expr]:
+    checks.no_duplicate_flags(source, equation.flags)
+    checks.known_flags(source, equation.flags, ("init", "min", "max"), (),
+                       "a synapse's differential equation")
+    out = {}
+    for flag in equation.flags:
+        checks.is_number(source, flag.value, f"the '{flag.name}' flag")
+        checks.no_draws(source, flag.value, f"the '{flag.name}' flag of a synapse's variable",
+                        "set random values from Python (proj.x = array) after connect()")
+        outside = [u for u in flag.value.names if symbol(u.name) not in parameters]
+        if outside:
+            checks.fail(source, outside[0].span, f"the '{flag.name}' flag of a synapse's "
+                        f"variable cannot use '{outside[0].name}'",
+                        "it may use the synapse's parameters and numbers")
+        checks.constants_finite(source, flag.value, {s: float(v) for s, v in values.items()})
+        out[flag.name] = flag.value.value
+    return out
+
+
+def _psp_reads_fixed(source: Source, psp: ast.Expr, state: set, on_pre_items,
+                     on_post_items) -> None:
+    """The psp is summed from copies of the synapse values in postsynaptic order, made
+    once per run: it may not read a value that the events change."""
+    changed = state | {item.target for item in tuple(on_pre_items) + tuple(on_post_items)}
+    for use in psp.names:
+        if use.name in changed:
+            checks.fail(source, use.span, f"the psp reads '{use.name}', which the synapse's "
+                        "events change: not supported yet",
+                        "a psp may read the synapse's fixed values and the neurons' names")
 
 
 def _parameters(source: Source, items) -> tuple[ParameterSpec, ...]:
@@ -79,7 +189,7 @@ def _expression(source: Source, expr: ast.Expr, where: str, values: dict, scope)
     checks.constants_finite(source, expr, {s: float(v) for s, v in values.items()})
 
 
-def _statements(source: Source, items, specs, values: dict, scope
+def _statements(source: Source, items, specs, values: dict, scope, where: str = "on_pre"
                 ) -> tuple[ResetAssignment, ...]:
     shared = {p.name for p in specs if p.shared}
     seen: dict[str, Span] = {}
@@ -96,14 +206,14 @@ def _statements(source: Source, items, specs, values: dict, scope
                         "by the whole projection", "remove ': shared' to give every synapse "
                         "its own value")
         if target in seen:
-            checks.fail(source, span, f"'{target}' is assigned twice in on_pre",
+            checks.fail(source, span, f"'{target}' is assigned twice in {where}",
                         f"combine the statements (first on line {seen[target].line})")
         seen[target] = span
-        _expression(source, item.value, "on_pre", values, scope)
+        _expression(source, item.value, where, values, scope)
         current, value = symbol(target), item.value.value
         new = {"=": value, "+=": current + value, "-=": current - value,
                "*=": current * value, "/=": current / value}[item.operator]
-        real_and_finite(source, new, item.value.span, "on_pre", values)
+        real_and_finite(source, new, item.value.span, where, values)
         out.append(ResetAssignment(target, new, item.operator))
     return tuple(out)
 
@@ -125,9 +235,13 @@ def _uses(names) -> tuple[Use, ...]:
     return tuple((use.name, use.span.line, use.span.column) for use in names)
 
 
-def _reads(on_pre_items, psp_items) -> tuple[Use, ...]:
+def _reads(on_pre_items, psp_items, equations=()) -> tuple[Use, ...]:
     """Every name read or written, in text order."""
     uses = [(item.target, item.span.line, item.span.column) for item in on_pre_items]
+    for equation in equations:
+        uses += [use for side in (equation.lhs, equation.rhs) for use in _uses(side.names)]
+        uses += [use for flag in equation.flags if flag.value is not None
+                 for use in _uses(flag.value.names)]
     uses += [use for item in on_pre_items for use in _uses(item.value.names)]
     uses += [use for item in psp_items for use in _uses(item.names)]
     return tuple(sorted(uses, key=lambda use: (use[1], use[2])))

@@ -32,9 +32,14 @@ class SynapseInfo:
     psp_reads: tuple[Use, ...] = ()
     on_pre_span: tuple[int, int] | None = None         # the section headers
     psp_span: tuple[int, int] | None = None
-    # Plasticity (a later version): per-synapse state (name, init tree) and on_post.
+    # Plasticity: per-synapse state (name, init tree), each variable's evolution between
+    # events dx/dt = a*x + b as (name, tree of a, tree of b) over the synapse's parameters,
+    # its bounds (name, min tree or None, max tree or None), and on_post.
     state: tuple[tuple[str, tuple], ...] = ()
     on_post: tuple[Statement, ...] = ()
+    evolution: tuple[tuple[str, tuple, tuple], ...] = ()
+    bounds: tuple[tuple[str, tuple | None, tuple | None], ...] = ()
+    on_post_span: tuple[int, int] | None = None
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
@@ -43,6 +48,15 @@ class SynapseInfo:
     @property
     def shared(self) -> tuple[str, ...]:
         return tuple(name for name, _, shared in self.parameters if shared)
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.state)
+
+    @property
+    def plastic(self) -> bool:
+        """Has per-synapse state or on_post."""
+        return bool(self.state or self.on_post)
 
     @property
     def event(self) -> bool:
@@ -86,7 +100,10 @@ def info_record(info: SynapseInfo) -> dict:
             "on_pre_span": info.on_pre_span and list(info.on_pre_span),
             "psp_span": info.psp_span and list(info.psp_span),
             "state": [[name, tree] for name, tree in info.state],
-            "on_post": [_statement_record(s) for s in info.on_post]}
+            "on_post": [_statement_record(s) for s in info.on_post],
+            "evolution": [list(row) for row in info.evolution],
+            "bounds": [list(row) for row in info.bounds],
+            "on_post_span": info.on_post_span and list(info.on_post_span)}
 
 
 def info_from_record(record: dict, source: Source) -> SynapseInfo:
@@ -98,4 +115,7 @@ def info_from_record(record: dict, source: Source) -> SynapseInfo:
         psp_reads=_uses(record["psp_reads"]), on_pre_span=_pair(record["on_pre_span"]),
         psp_span=_pair(record["psp_span"]),
         state=tuple((n, _tuples(t)) for n, t in record["state"]),
-        on_post=tuple(_statement(row) for row in record["on_post"]))
+        on_post=tuple(_statement(row) for row in record["on_post"]),
+        evolution=tuple((n, _tuples(a), _tuples(b)) for n, a, b in record["evolution"]),
+        bounds=tuple((n, _tuples(lo), _tuples(hi)) for n, lo, hi in record["bounds"]),
+        on_post_span=_pair(record["on_post_span"]))

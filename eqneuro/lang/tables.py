@@ -48,14 +48,14 @@ SECTIONS: tuple[SectionKind, ...] = (
                 merged_by="name"),
     SectionKind("functions", ("neuron",), "functions: f(x) = 1/(1 + exp(-x))",
                 merged_by="name"),
-    SectionKind("equations", ("neuron",), "equations: tau*dv/dt = -v", merged_by="equation",
-                reserved=("synapse",)),
+    SectionKind("equations", ("neuron", "synapse"), "equations: tau*dv/dt = -v",
+                merged_by="equation"),
     SectionKind("spike", ("neuron",), "spike: v > V_T", one_line=True),
     SectionKind("reset", ("neuron",), "reset: v = V_r"),
     SectionKind("refractory", ("neuron",), "refractory: 2.0", one_line=True),
     SectionKind("method", ("neuron",), "method: rk4", one_line=True),
     SectionKind("on_pre", ("synapse",), "on_pre: g_exc += w"),
-    SectionKind("on_post", (), "on_post: w = clip(w + x, 0, 1)", reserved=("synapse",)),
+    SectionKind("on_post", ("synapse",), "on_post: w = clip(w + x, 0, 1)"),
     SectionKind("psp", ("synapse",), "psp: w * r_pre", one_line=True),
 )
 

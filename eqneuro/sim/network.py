@@ -160,6 +160,8 @@ class Network:
             projection._eq_store_written()
         index = {id(p): k for k, p in enumerate(self.populations)}
         fire = {index[id(p._pre.population)] for p in self.projections if p.event}
+        fire |= {index[id(p._post.population)] for p in self.projections
+                 if p._info.on_post}          # their spikes run on_post
         parts = []
         for k, population in enumerate(self.populations):
             layout = population._eq_layout(self._monitors_of(population, StateMonitor))
@@ -488,6 +490,9 @@ class _PopulationRun:
         object.__setattr__(self.pop, "_eq_time", until)
 
 
+LAST = "_last"          # the writeback of the synapses' update times (not a synapse value)
+
+
 class _ProjectionRun:
     """One projection's arrays for a run: CSR rows in the order the kernel reads them."""
 
@@ -536,6 +541,23 @@ class _ProjectionRun:
                     a[synapse_pointer(name)] = value
             else:
                 a[c_name(name)] = value
+        if proj._state_names:
+            if order is not None:
+                copy = np.ascontiguousarray(proj._last[order])
+                self.writeback.append((LAST, copy, order))
+                a["_last"] = copy
+            else:
+                a["_last"] = proj._last
+        if proj._info.on_post:
+            # on_post: the synapses of each post neuron, as kernel positions
+            post = proj._post_index if order is None else proj._post_index[order]
+            pre = proj._pre_of_synapses() if order is None else proj._pre_of_synapses()[order]
+            by_post = np.argsort(post, kind="stable")
+            n_post = len(proj._post.population)
+            prow = np.zeros(n_post + 1, dtype=np.int64)
+            np.cumsum(np.bincount(post, minlength=n_post), out=prow[1:])
+            a["_prow"], a["_psyn"] = prow, by_post.astype(np.int64)
+            a["_ppre"] = pre[by_post].astype(np.int32)
         if proj.continuous and proj._eq_storage() == "csr":
             by_post = np.argsort(proj._post_index, kind="stable")
             n_post = len(proj._post.population)
@@ -590,6 +612,6 @@ class _ProjectionRun:
         """Synapse values the kernel changed in its own order go back to the projection;
         the monitors learn how far they have recorded."""
         for name, copy, order in self.writeback:
-            self.proj._values[name][order] = copy
+            (self.proj._last if name == LAST else self.proj._values[name])[order] = copy
         for monitor, (_, count) in zip(self.state_monitors, self.recordings):
             monitor._record(int(count[0]), end * self.net.dt)

@@ -10,6 +10,7 @@ import threading
 
 import numpy as np
 
+from . import synapse_state
 from .connectors import Side, connect as connect_pairs, deferred
 from .population import Population, PopulationView, as_view
 
@@ -81,6 +82,11 @@ class Projection:
         self._shared = {n for n, _, shared in info.parameters if shared}
         self._values: dict[str, float | np.ndarray] = {
             n: float(default) for n, default, _ in info.parameters}
+        # per-synapse variables (always one value per synapse) and the time (ms) each
+        # synapse's were last brought up to date (sim/synapse_state.py)
+        self._state_names = info.state_names
+        self._values.update({n: np.zeros(0) for n in self._state_names})
+        self._last = np.zeros(0)
         n_pre = len(self._pre.population)
         self._row = np.zeros(n_pre + 1, dtype=np.int64)       # by underlying pre neuron
         self._post_index = np.zeros(0, dtype=np.int32)        # underlying post neuron
@@ -183,7 +189,13 @@ class Projection:
         self._row = np.zeros(len(pre.population) + 1, dtype=np.int64)
         np.cumsum(np.bincount(all_pre, minlength=len(pre.population)), out=self._row[1:])
         weights = made.weights
+        fresh = synapse_state.initial(self._info, {n: self._default(n) for n in self._values
+                                                   if n not in self._state_names},
+                                      len(new_pre))
         for name, value in list(self._values.items()):
+            if name in self._state_names:
+                self._values[name] = np.concatenate([value, fresh[name]])[order]
+                continue
             if isinstance(value, np.ndarray) or (name == "w" and weights is not None):
                 old = value if isinstance(value, np.ndarray) else np.full(len(old_pre), value)
                 added = weights if name == "w" and weights is not None else \
@@ -191,7 +203,16 @@ class Projection:
                 self._values[name] = np.concatenate([old, added])[order]
         if isinstance(self._delay, np.ndarray):
             self._delay = np.concatenate([self._delay, np.full(len(new_pre), self._delay_default)])[order]
+        self._last = np.concatenate([self._last, np.full(len(new_pre), self._eq_now())])[order]
         return self
+
+    def _eq_now(self) -> float:
+        """The projection's time (ms): its post population's."""
+        return self._post.population._eq_time
+
+    def _eq_state_now(self) -> dict[str, np.ndarray]:
+        """The per-synapse variables at the projection's time."""
+        return synapse_state.advanced(self._info, self._values, self._last, self._eq_now())
 
     def _default(self, name: str) -> float:
         value = self._initial.get(name)
@@ -241,6 +262,8 @@ class Projection:
         values = self.__dict__.get("_values", {})
         if name in values:
             self._eq_require_synapses(name)
+            if name in self.__dict__.get("_state_names", ()):
+                return self._eq_state_now()[name]
             value = values[name]
             return value.copy() if isinstance(value, np.ndarray) else np.full(len(self), value)
         raise AttributeError(f"projection {self.__dict__.get('_name', '?')} has no synapse "
@@ -251,6 +274,13 @@ class Projection:
         values = self.__dict__.get("_values")
         if values is not None and name in values:
             self._check_idle(name)
+            if name in self._state_names:           # now, and from now on
+                current = self._eq_state_now()
+                array = self._checked(name, value)
+                current[name] = np.full(len(self), array) if np.ndim(array) == 0 else array
+                self._values.update(current)
+                self._last = np.full(len(self), self._eq_now())
+                return
             if name in self._shared:
                 self._values[name] = self._checked(name, value, scalar_only=True)
             else:

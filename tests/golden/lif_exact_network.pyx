@@ -462,7 +462,8 @@ cdef void _block_done(_Net *_net, Py_ssize_t _bi, int64_t _g, const int32_t *_fl
 
 
 cdef void _deliver(_Net *_net, int64_t _g) noexcept nogil:
-    """3. Every spike whose delay ends at t+dt runs on_pre (4. on_post: a later issue)."""
+    """3. Every spike whose delay ends at t+dt runs on_pre; 4. on_post for the post neurons
+    that fired in this step (no delay)."""
     pass
 
 

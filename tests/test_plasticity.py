@@ -1,0 +1,170 @@
+"""Plastic synapses: per-synapse variables integrated between events in closed form,
+on_post after the step's deliveries. The STDP window against its closed form, a random
+plastic network against an event-by-event NumPy reference (threads 1 and 2, split runs),
+reading and recording the variables between events, bounds, and the errors."""
+import numpy as np
+import pytest
+
+import eqneuro as eq
+
+STDP = eq.load("stdp")
+A_PLUS, A_MINUS, TAU = 0.005, 0.00525, 20.0
+
+TIMED = eq.Neuron("""
+neuron Timed:
+    parameters: t_post = 0.0
+    equations: dg_exc/dt = 0
+    spike: abs(t - t_post) < 0.5*dt
+""")
+
+REGULAR = eq.Neuron("""
+neuron Regular:
+    parameters: rate = 0.05
+    equations:
+        dv/dt = rate : init = 0.0
+        dg_exc/dt = 0
+    spike: v > 1
+    reset: v = 0
+""")
+
+
+def test_the_stdp_window_is_the_closed_form():
+    """One pre spike at 100 ms and one post spike at 100 + dt for dt in [-50, 50] ms: w
+    changes by A+ w_max exp(-dt/tau) after, by -A- w_max exp(dt/tau) before (to 1e-9);
+    in the same step on_pre runs first (potentiation)."""
+    lags = np.arange(-50.0, 50.01, 2.5)
+    n, t0 = len(lags), 100.0
+    pre = eq.SpikeSource(n, i=np.arange(n), t=np.full(n, t0))
+    post = eq.Population(TIMED, n)
+    post.t_post = t0 + lags
+    proj = eq.Projection(pre, post, synapse=STDP)
+    proj.connect(one_to_one=True)
+    eq.Network(pre, post, proj, dt=0.1).run(200.0)
+    expected = np.where(lags >= 0, A_PLUS * np.exp(-lags / TAU), -A_MINUS * np.exp(lags / TAU))
+    np.testing.assert_allclose(proj.w - 0.5, expected, rtol=0, atol=1e-9)
+    assert np.all(np.sign(proj.w - 0.5) == np.where(lags >= 0, 1, -1))
+
+
+def _reference(pre_steps, post_steps, synapses, delays, dt, steps, w0):
+    """Each synapse event by event, in the kernel's order within a step: on_pre of the
+    spikes whose delay ends, then on_post; traces decay in closed form between."""
+    pre_of, post_of = synapses
+    w = np.full(len(pre_of), w0)
+    x, y, last = np.zeros_like(w), np.zeros_like(w), np.zeros_like(w)
+    arrivals = {}
+    for step, neuron in pre_steps:
+        for k in np.flatnonzero(pre_of == neuron):
+            arrivals.setdefault(step + delays[k], []).append(k)
+    posts = {}
+    for step, neuron in post_steps:
+        posts.setdefault(step, []).append(neuron)
+    for e in range(1, steps + 1):
+        t = e * dt
+        for k in arrivals.get(e, []):
+            D = t - last[k]
+            x[k] *= np.expm1(-D / TAU) + 1.0
+            y[k] *= np.expm1(-D / TAU) + 1.0
+            x[k] += A_PLUS
+            w[k] = min(1.0, max(0.0, w[k] - y[k]))
+            last[k] = t
+        for neuron in posts.get(e, []):
+            for k in np.flatnonzero(post_of == neuron):
+                D = t - last[k]
+                x[k] *= np.expm1(-D / TAU) + 1.0
+                y[k] *= np.expm1(-D / TAU) + 1.0
+                y[k] += A_MINUS
+                w[k] = min(1.0, max(0.0, w[k] + x[k]))
+                last[k] = t
+    return w, x, y, last
+
+
+@pytest.mark.parametrize("threads, durations", [(1, (300.0,)), (2, (300.0,)),
+                                                (1, (123.4, 176.6))])
+def test_a_random_plastic_network_equals_an_event_by_event_reference(threads, durations):
+    rng = np.random.default_rng(5)
+    n_pre, n_post, dt = 40, 30, 0.1
+    times = rng.uniform(1.0, 300.0, 600)
+    source = eq.SpikeSource(n_pre, i=rng.integers(0, n_pre, 600), t=times)
+    post = eq.Population(REGULAR, n_post)
+    post.rate = rng.uniform(0.01, 0.08, n_post)       # regular post spikes, 10-80 Hz
+    proj = eq.Projection(source, post, synapse=STDP)
+    proj.connect(p=0.3, seed=2)
+    proj.delay = rng.integers(0, 30, len(proj)) * dt
+    pre_spikes, post_spikes = eq.SpikeMonitor(source), eq.SpikeMonitor(post)
+    net = eq.Network(source, post, proj, pre_spikes, post_spikes, dt=dt, threads=threads)
+    for duration in durations:
+        net.run(duration)
+    steps = int(round(300.0 / dt))
+    w, x, y, last = _reference(
+        list(zip(np.rint(pre_spikes.t / dt).astype(int), pre_spikes.i)),
+        list(zip(np.rint(post_spikes.t / dt).astype(int), post_spikes.i)),
+        (proj.i, proj.j), np.rint(proj.delay / dt).astype(int), dt, steps, 0.5)
+    assert post_spikes.t.size > 100 and np.ptp(w) > 0.01
+    np.testing.assert_allclose(proj.w, w, rtol=0, atol=1e-12)
+    decayed = np.exp(-(300.0 - last) / TAU)
+    np.testing.assert_allclose(proj.x, x * decayed, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(proj.y, y * decayed, rtol=1e-12, atol=1e-15)
+
+
+def test_variables_read_between_events_and_recorded_are_at_their_time():
+    pre = eq.SpikeSource(1, i=[0, 0], t=[10.0, 30.0])
+    post = eq.Population(TIMED, 1)
+    post.t_post = -1.0
+    proj = eq.Projection(pre, post, synapse=STDP)
+    proj.connect(one_to_one=True)
+    trace = eq.StateMonitor(proj, "x", record=[0])
+    net = eq.Network(pre, post, proj, trace, dt=0.1)
+    net.run(20.0)
+    np.testing.assert_allclose(proj.x, A_PLUS * np.exp(-10.0 / TAU), rtol=1e-12)
+    net.run(30.0)
+    t = trace.t
+    expected = np.where(t < 10.0 - 1e-9, 0.0, A_PLUS * np.exp(-(t - 10.0) / TAU))
+    expected = np.where(t >= 30.0 - 1e-9,
+                        (A_PLUS * np.exp(-20.0 / TAU) + A_PLUS) * np.exp(-(t - 30.0) / TAU),
+                        expected)
+    np.testing.assert_allclose(trace.x[:, 0], expected, rtol=1e-12, atol=1e-18)
+    proj.x = 0.25                                    # from now on
+    net.run(20.0)
+    np.testing.assert_allclose(proj.x, 0.25 * np.exp(-20.0 / TAU), rtol=1e-12)
+
+
+def test_bounds_hold_and_drive_terms_integrate_exactly():
+    recovering = eq.Synapse("""
+synapse Recovering:
+    parameters:
+        tau_d = 50.0 : shared
+        U = 0.5 : shared
+    equations:
+        tau_d * dr/dt = 1 - r : init = 1.0, min = 0.0, max = 1.0
+    on_pre:
+        g_exc += w * U * r
+        r -= 0.8
+""")
+    pre = eq.SpikeSource(1, i=[0, 0, 0], t=[10.0, 12.0, 14.0])
+    post = eq.Population(TIMED, 1)
+    post.t_post = -1.0
+    proj = eq.Projection(pre, post, synapse=recovering)
+    proj.connect(one_to_one=True)
+    eq.Network(pre, post, proj, dt=0.1).run(100.0)
+    r, g, last = 1.0, 0.0, 0.0
+    for t in (10.0, 12.0, 14.0):
+        r = 1.0 - (1.0 - r) * np.exp(-(t - last) / 50.0)
+        g += 0.5 * r
+        r, last = max(r - 0.8, 0.0), t
+    np.testing.assert_allclose(post.g_exc, g, rtol=1e-12)
+    np.testing.assert_allclose(proj.r, 1.0 - (1.0 - r) * np.exp(-86.0 / 50.0), rtol=1e-12)
+    assert r == 0.0                                   # the third spike hit the bound
+
+
+def test_stdp_keeps_weights_within_their_bounds():
+    rng = np.random.default_rng(1)
+    source = eq.SpikeSource(50, i=rng.integers(0, 50, 3000), t=rng.uniform(1, 500, 3000))
+    post = eq.Population(REGULAR, 10)
+    post.rate = 0.1
+    proj = eq.Projection(source, post, synapse=STDP, w=0.5)
+    proj.connect(all_to_all=True)
+    proj.A_plus, proj.A_minus = 0.6, 0.6          # every pairing reaches a bound
+    trace = eq.StateMonitor(proj, "w", record=np.arange(0, 500, 7))
+    eq.Network(source, post, proj, trace, dt=0.1).run(500.0)
+    assert trace.w.min() == 0.0 and trace.w.max() == 1.0
+    assert 0.0 <= proj.w.min() and proj.w.max() <= 1.0
