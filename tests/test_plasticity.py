@@ -168,3 +168,74 @@ def test_stdp_keeps_weights_within_their_bounds():
     eq.Network(source, post, proj, trace, dt=0.1).run(500.0)
     assert trace.w.min() == 0.0 and trace.w.max() == 1.0
     assert 0.0 <= proj.w.min() and proj.w.max() <= 1.0
+
+
+def _amplitudes(synapse, train, **parameters):
+    """The jumps of the post g_exc at each spike of a presynaptic train."""
+    pre = eq.SpikeSource(1, i=np.zeros(len(train), dtype=int), t=train)
+    post = eq.Population(TIMED, 1)
+    post.t_post = -1.0
+    proj = eq.Projection(pre, post, synapse=synapse)
+    proj.connect(one_to_one=True)
+    for name, value in parameters.items():
+        setattr(proj, name, value)
+    trace = eq.StateMonitor(post, "g_exc")
+    eq.Network(pre, post, proj, trace, dt=0.1).run(float(train[-1]) + 1.0)
+    g = np.append(trace.g_exc[:, 0], post.g_exc[0])
+    steps = np.rint(np.asarray(train) / 0.1).astype(int)
+    return g[steps] - g[steps - 1]
+
+
+@pytest.mark.parametrize("U, tau_d, tau_f", [(0.5, 800.0, 10.0), (0.15, 100.0, 1000.0)])
+def test_tsodyks_markram_follows_its_recurrence(U, tau_d, tau_f):
+    """A 20 Hz train of 10 spikes then one 500 ms later: u_n x_n of the recurrence
+    x <- 1 - (1 - x) e^(-D/tau_d), u <- U + (u - U) e^(-D/tau_f); release u x; x -= u x;
+    u += U (1 - u). Depressing: the amplitudes fall; facilitating: they first rise."""
+    train = np.append(50.0 + 50.0 * np.arange(10), 1000.0)
+    got = _amplitudes(eq.load("tsodyks_markram"), train, U=U, tau_d=tau_d, tau_f=tau_f)
+    x, u, last, expected = 1.0, U, 0.0, []
+    for t in train:
+        x = 1.0 - (1.0 - x) * np.exp(-(t - last) / tau_d)
+        u = U + (u - U) * np.exp(-(t - last) / tau_f)
+        expected.append(u * x)
+        x -= u * x
+        u += U * (1.0 - u)
+        last = t
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    if tau_f < tau_d:
+        assert np.all(np.diff(got[:10]) < 0) and got[0] == pytest.approx(U)
+    else:
+        assert got[1] > got[0] and got[-1] > got[9]
+
+
+def test_triplet_stdp_uses_the_slow_traces_from_before_each_spike():
+    """pre 10 ms, post 20 and 30 ms, pre 45 ms (Pfister & Gerstner 2006, all-to-all)."""
+    p = dict(tp=16.8, tm=33.7, tx=101.0, ty=125.0, a2p=5e-10, a3p=6.2e-3, a2m=7e-3,
+             a3m=2.3e-4)
+    events = [(10.0, "pre"), (20.0, "post"), (30.0, "post"), (45.0, "pre")]
+    pre = eq.SpikeSource(1, i=[0, 0], t=[10.0, 45.0])
+    post = eq.Population(REGULAR, 1)
+    post.rate = 0.0
+    post.v = 0.0
+    proj = eq.Projection(pre, post, synapse=eq.load("triplet"))
+    proj.connect(one_to_one=True)
+    forced = eq.Projection(eq.SpikeSource(1, i=[0, 0], t=[19.9, 29.9]), post,
+                           on_pre="v += 2.0")        # the post neuron fires one step later
+    forced.connect(one_to_one=True)
+    post_spikes = eq.SpikeMonitor(post)
+    eq.Network(pre, post, proj, forced, forced.pre, post_spikes, dt=0.1).run(60.0)
+    np.testing.assert_allclose(post_spikes.t, [20.0, 30.0])
+    w, r1, r2, o1, o2, last = 0.5, 0.0, 0.0, 0.0, 0.0, 0.0
+    for t, kind in events:
+        D = t - last
+        r1 *= np.exp(-D / p["tp"]); r2 *= np.exp(-D / p["tx"])
+        o1 *= np.exp(-D / p["tm"]); o2 *= np.exp(-D / p["ty"])
+        if kind == "pre":
+            w -= o1 * (p["a2m"] + p["a3m"] * r2)
+            r1 += 1.0; r2 += 1.0
+        else:
+            w += r1 * (p["a2p"] + p["a3p"] * o2)
+            o1 += 1.0; o2 += 1.0
+        last = t
+    np.testing.assert_allclose(proj.w, w, rtol=0, atol=1e-13)
+    assert w != pytest.approx(0.5, abs=1e-4)

@@ -215,7 +215,8 @@ SHIPPED = {"VoltageJump": ("v", "+=", None), "Excitatory": ("g_exc", "+=", None)
 
 def test_shipped_synapses_load_by_name():
     from eqneuro.library import shipped_synapses
-    assert shipped_synapses() == {"synapses": tuple(SHIPPED), "plasticity": ("STDP",)}
+    assert shipped_synapses() == {"synapses": tuple(SHIPPED),
+                                  "plasticity": ("STDP", "Triplet", "TsodyksMarkram")}
     assert "synapses" not in eq.shipped_models()             # `eqneuro list` shows neurons
     for name, (target, operator, reads) in SHIPPED.items():
         for spelled in (name, name.lower(), f"synapses.{name}",

@@ -509,6 +509,7 @@ class _ProjectionRun:
 
     def _prepare(self) -> None:
         proj, a = self.proj, self.arrays
+        proj._eq_state_ready()
         values = proj._values
         n_pre = len(proj._pre.population)
         order = None

@@ -87,6 +87,7 @@ class Projection:
         self._state_names = info.state_names
         self._values.update({n: np.zeros(0) for n in self._state_names})
         self._last = np.zeros(0)
+        self._fresh = np.zeros(0, dtype=bool)   # made, not yet given their init values
         n_pre = len(self._pre.population)
         self._row = np.zeros(n_pre + 1, dtype=np.int64)       # by underlying pre neuron
         self._post_index = np.zeros(0, dtype=np.int32)        # underlying post neuron
@@ -189,12 +190,9 @@ class Projection:
         self._row = np.zeros(len(pre.population) + 1, dtype=np.int64)
         np.cumsum(np.bincount(all_pre, minlength=len(pre.population)), out=self._row[1:])
         weights = made.weights
-        fresh = synapse_state.initial(self._info, {n: self._default(n) for n in self._values
-                                                   if n not in self._state_names},
-                                      len(new_pre))
         for name, value in list(self._values.items()):
-            if name in self._state_names:
-                self._values[name] = np.concatenate([value, fresh[name]])[order]
+            if name in self._state_names:          # given at first use (_eq_state_ready)
+                self._values[name] = np.concatenate([value, np.zeros(len(new_pre))])[order]
                 continue
             if isinstance(value, np.ndarray) or (name == "w" and weights is not None):
                 old = value if isinstance(value, np.ndarray) else np.full(len(old_pre), value)
@@ -203,8 +201,22 @@ class Projection:
                 self._values[name] = np.concatenate([old, added])[order]
         if isinstance(self._delay, np.ndarray):
             self._delay = np.concatenate([self._delay, np.full(len(new_pre), self._delay_default)])[order]
-        self._last = np.concatenate([self._last, np.full(len(new_pre), self._eq_now())])[order]
+        self._last = np.concatenate([self._last, np.zeros(len(new_pre))])[order]
+        self._fresh = np.concatenate([self._fresh, np.ones(len(new_pre), dtype=bool)])[order]
         return self
+
+    def _eq_state_ready(self) -> None:
+        """New synapses' variables from their `init` flags, with the parameters as they are
+        at their first use (a read, a write or a run), at the projection's time."""
+        if not self._state_names or not self._fresh.any():
+            return
+        fresh = self._fresh
+        values = {n: (v[fresh] if isinstance(v, np.ndarray) else v)
+                  for n, v in self._values.items() if n not in self._state_names}
+        for name, value in synapse_state.initial(self._info, values, int(fresh.sum())).items():
+            self._values[name][fresh] = value
+        self._last[fresh] = self._eq_now()
+        self._fresh = np.zeros(len(fresh), dtype=bool)
 
     def _eq_now(self) -> float:
         """The projection's time (ms): its post population's."""
@@ -212,6 +224,7 @@ class Projection:
 
     def _eq_state_now(self) -> dict[str, np.ndarray]:
         """The per-synapse variables at the projection's time."""
+        self._eq_state_ready()
         return synapse_state.advanced(self._info, self._values, self._last, self._eq_now())
 
     def _default(self, name: str) -> float:
