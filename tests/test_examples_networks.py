@@ -147,3 +147,14 @@ def test_poisson_input_switches_coba_into_its_self_sustained_state(tmp_path):
     after = number(r"after it: ([\d.]+) Hz", out)
     assert 10.0 < driven < 60.0 and 5.0 < after < driven
     assert number(r"after it: [\d.]+ Hz \(CV of ISI ([\d.]+)\)", out) > 0.5   # irregular
+
+
+def test_song_stdp_drives_the_weights_to_their_bounds_and_the_rate_down(tmp_path):
+    """Song et al. (2000): 1000 Poisson inputs with STDP onto one neuron, 100 s."""
+    out = run_example("song_stdp", tmp_path)
+    early = number(r"rate ([\d.]+) Hz in the first", out)
+    late = number(r"Hz in the first 10 s, ([\d.]+) Hz in the last", out)
+    assert late < 0.5 * early and 10.0 < late < 40.0
+    at_bounds = number(r"weights within 10% of a bound: ([\d.]+)", out)
+    before = number(r"\(before: ([\d.]+)\)", out)
+    assert before == pytest.approx(0.2, abs=0.05) and at_bounds > 2 * before
