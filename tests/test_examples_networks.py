@@ -158,3 +158,11 @@ def test_song_stdp_drives_the_weights_to_their_bounds_and_the_rate_down(tmp_path
     at_bounds = number(r"weights within 10% of a bound: ([\d.]+)", out)
     before = number(r"\(before: ([\d.]+)\)", out)
     assert before == pytest.approx(0.2, abs=0.05) and at_bounds > 2 * before
+
+
+def test_short_term_plasticity_depresses_and_facilitates(tmp_path):
+    out = run_example("short_term_plasticity", tmp_path)
+    depressing = number(r"depressing: .*8th / 1st = ([\d.]+)", out)
+    facilitating = number(r"facilitating: .*8th / 1st = ([\d.]+)", out)
+    assert depressing < 0.2 and facilitating > 2.0
+    assert 0.3 < number(r"depressing: .*after 500 ms: ([\d.]+)", out) < 0.7   # recovering
