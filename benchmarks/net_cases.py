@@ -2,7 +2,7 @@
 
     python benchmarks/net_cases.py CASE DIR DURATION REPEATS [--memory]
 
-CASE is cuba, coba or rate; DIR holds the network that networks.py generated (the same
+CASE is cuba, cuba_stdp (N1 with STDP on every excitatory synapse), coba or rate; DIR holds the network that networks.py generated (the same
 files the C references in c_reference/ read, so both simulate the same synapses and
 initial values).  Prints one JSON line:
 - build_s: from eq.Neuron(text) to the end of the first net.run(DURATION) (cold or warm,
@@ -89,8 +89,9 @@ neuron Constant:
         r = level
 """
 
-WEIGHTS = {"cuba": (1.62, -9.0), "coba": (0.6, 6.7)}   # (excitatory, inhibitory)
-DT = {"cuba": 0.1, "coba": 0.1, "rate": 1.0}
+WEIGHTS = {"cuba": (1.62, -9.0), "cuba_stdp": (1.62, -9.0), "coba": (0.6, 6.7)}
+DT = {"cuba": 0.1, "cuba_stdp": 0.1, "coba": 0.1, "rate": 1.0}
+W_MAX = 3.24        # cuba_stdp: the excitatory synapses are the shipped STDP, w in [0, 2*1.62]
 
 
 def read(folder: Path, name: str) -> np.ndarray:
@@ -119,7 +120,7 @@ class Spiking:
         self.m_exc = int(ptr[self.n_exc])          # synapses are sorted by pre
         self.init = {"v": read(folder, "v0.f64"), "g_exc": read(folder, "ge0.f64"),
                      "g_inh": read(folder, "gi0.f64")}
-        self.neuron_text = CUBA if case == "cuba" else COBA
+        self.neuron_text = COBA if case == "coba" else CUBA
 
     def populations(self, neuron):
         pop = self.eq.Population(neuron, self.N)
@@ -130,7 +131,11 @@ class Spiking:
     def connect(self, pops):
         (pop,) = pops
         eq, (w_exc, w_inh) = self.eq, WEIGHTS[self.case]
-        exc = eq.Projection(pop, pop, target="exc", w=w_exc, delay=0.0)
+        if self.case == "cuba_stdp":
+            exc = eq.Projection(pop, pop, synapse=eq.load("stdp"), w=w_exc, delay=0.0)
+            exc.w_max = W_MAX
+        else:
+            exc = eq.Projection(pop, pop, target="exc", w=w_exc, delay=0.0)
         inh = eq.Projection(pop, pop, target="inh", w=w_inh, delay=0.0)
         exc.connect(i=self.pre[:self.m_exc], j=self.post[:self.m_exc])
         inh.connect(i=self.pre[self.m_exc:], j=self.post[self.m_exc:])

@@ -123,6 +123,8 @@ class NetCase:
 
 CASES = {c.name: c for c in (
     NetCase("cuba", "N1", (4_000, 40_000, 400_000), 1000.0, 0.1, cuba_arrays, ("plain", "best")),
+    NetCase("cuba_stdp", "N1+STDP", (4_000, 40_000), 1000.0, 0.1, cuba_arrays,
+            ("plain", "best")),
     NetCase("coba", "N2", (4_000, 40_000), 1000.0, 0.1, coba_arrays, ("plain", "best")),
     NetCase("rate", "N3", (400, 4_000), 3000.0, 1.0, rate_arrays, ("plain", "best", "blas")),
 )}

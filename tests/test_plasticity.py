@@ -62,16 +62,16 @@ def _reference(pre_steps, post_steps, synapses, delays, dt, steps, w0):
         t = e * dt
         for k in arrivals.get(e, []):
             D = t - last[k]
-            x[k] *= np.expm1(-D / TAU) + 1.0
-            y[k] *= np.expm1(-D / TAU) + 1.0
+            x[k] *= np.exp(-D / TAU)
+            y[k] *= np.exp(-D / TAU)
             x[k] += A_PLUS
             w[k] = min(1.0, max(0.0, w[k] - y[k]))
             last[k] = t
         for neuron in posts.get(e, []):
             for k in np.flatnonzero(post_of == neuron):
                 D = t - last[k]
-                x[k] *= np.expm1(-D / TAU) + 1.0
-                y[k] *= np.expm1(-D / TAU) + 1.0
+                x[k] *= np.exp(-D / TAU)
+                y[k] *= np.exp(-D / TAU)
                 y[k] += A_MINUS
                 w[k] = min(1.0, max(0.0, w[k] + x[k]))
                 last[k] = t
@@ -239,3 +239,13 @@ def test_triplet_stdp_uses_the_slow_traces_from_before_each_spike():
         last = t
     np.testing.assert_allclose(proj.w, w, rtol=0, atol=1e-13)
     assert w != pytest.approx(0.5, abs=1e-4)
+
+
+def test_static_synapses_keep_no_update_times():
+    pop = eq.Population(TIMED, 100)
+    proj = eq.Projection(pop, pop, target="exc")
+    proj.connect(all_to_all=True)
+    assert proj._last.size == 0 and proj._fresh.size == 0
+    plastic = eq.Projection(pop, pop, synapse=STDP)
+    plastic.connect(all_to_all=True)
+    assert plastic._last.size == len(plastic)

@@ -332,8 +332,10 @@ static inline void deliver_homogeneous(const spiking_t *s, const spikes_t *sp, s
     }
 }
 
-static inline int spiking_main(int argc, char **argv, const char *name,
-                               void (*run)(void *, spikes_t *))
+/* setup (or NULL): more state after loading; reset: back to the initial state */
+static inline int spiking_main_with(int argc, char **argv, const char *name,
+                                    void (*run)(void *, spikes_t *),
+                                    void (*setup)(const net_t *), void (*reset)(void *))
 {
     const char *dir;
     int64_t steps;
@@ -341,12 +343,20 @@ static inline int spiking_main(int argc, char **argv, const char *name,
     net_args(argc, argv, &dir, &steps, &repeats);
     double t0 = net_now();
     spiking_t s = spiking_load(dir, steps);
+    if (setup)
+        setup(&s.net);
     double load_s = net_now() - t0;
-    net_timing_t t = net_time(repeats, &s, spiking_reset, run, &s.net);
+    net_timing_t t = net_time(repeats, &s, reset, run, &s.net);
     s.profile = 1;   /* one more run, timing the delivery alone; it ends in the same state */
-    net_time(1, &s, spiking_reset, run, &s.net);
+    net_time(1, &s, reset, run, &s.net);
     net_print(name, &s.net, steps, repeats, load_s, s.deliver_s, &t, s.v);
     return 0;
+}
+
+static inline int spiking_main(int argc, char **argv, const char *name,
+                               void (*run)(void *, spikes_t *))
+{
+    return spiking_main_with(argc, argv, name, run, NULL, spiking_reset);
 }
 
 #endif

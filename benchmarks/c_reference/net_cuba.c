@@ -39,6 +39,15 @@ static const double CI = TAUI / (TAUI - TAUM)
                          * (__builtin_exp(-DT / TAUI) - __builtin_exp(-DT / TAUM));
 static const int R = REFRACTORY_STEPS(T_REF, DT);
 
+#ifdef PLASTIC     /* net_cuba_stdp.c: the excitatory synapses learn (net_stdp.h) */
+#include "net_stdp.h"
+#define DELIVER_PLAIN(s, sp, first, k) stdp_deliver(s, sp, first, (k) + 1)
+#define DELIVER_BEST(s, sp, first, k) stdp_deliver(s, sp, first, (k) + 1)
+#else
+#define DELIVER_PLAIN(s, sp, first, k) deliver_weighted(s, sp, first)
+#define DELIVER_BEST(s, sp, first, k) deliver_homogeneous(s, sp, first, WE, WI)
+#endif
+
 #ifndef BEST
 
 static void run(void *ctx, spikes_t *sp)
@@ -65,7 +74,7 @@ static void run(void *ctx, spikes_t *sp)
             }
             v[i] = vn;
         }
-        DELIVER(s, deliver_weighted(s, sp, first));
+        DELIVER(s, DELIVER_PLAIN(s, sp, first, k));
     }
 }
 
@@ -102,7 +111,7 @@ static void run(void *ctx, spikes_t *sp)
             if (update_block(n, s->v + b, s->ge + b, s->gi + b, s->ref + b, flag))
                 spikes_record_flags(sp, flag, n, (int32_t)b, k + 1);
         }
-        DELIVER(s, deliver_homogeneous(s, sp, first, WE, WI));
+        DELIVER(s, DELIVER_BEST(s, sp, first, k));
     }
 }
 
@@ -110,5 +119,9 @@ static void run(void *ctx, spikes_t *sp)
 
 int main(int argc, char **argv)
 {
+#ifdef PLASTIC
+    return stdp_main(argc, argv, run);
+#else
     return spiking_main(argc, argv, "cuba", run);
+#endif
 }

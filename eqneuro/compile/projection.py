@@ -38,6 +38,7 @@ class _Sides:
         self.population = {"pre": part.pre, "post": part.post}
         self.snapshots: list[tuple[str, str]] = []         # (side, derived name)
         self.used: dict[str, str] = {}                     # field -> kind
+        self.constants: list[tuple[str, str]] = []         # (local, printed value)
         found = {x.name for st in synapse_model.on_pre for x in st.value.free_symbols
                  if draw_kind(x)}
         continuous = {x.name for x in getattr(synapse_model.psp, "free_symbols", ())
@@ -59,11 +60,26 @@ class _Sides:
         return field
 
     def loads(self) -> tuple[str, ...]:
-        """The locals used since the last call, in first-use order."""
+        """The locals used since the last call, in first-use order, then the constants of
+        the function (computed once per call from them)."""
         lines = tuple(f"cdef {C_TYPES[kind]} {name} = _net.{name}"
                       for name, kind in self.used.items())
-        self.used = {}
+        lines += tuple(f"cdef double {name} = {value}" for name, value in self.constants)
+        self.used, self.constants = {}, []
         return lines
+
+    def constant(self, expr) -> sympy.Symbol:
+        """A symbol for `expr` (of shared values only), a local computed once per call."""
+        printed = self.printer("_t").doprint(self.expression(expr, snapshot=False))
+        for name, value in self.constants:
+            if value == printed:
+                return sympy.Symbol(f"const:{name}", real=True)
+        name = f"_c{len(self.constants)}"
+        self.constants.append((name, printed))
+        return sympy.Symbol(f"const:{name}", real=True)
+
+    def is_shared(self, expr) -> bool:
+        return all(s.name not in self.part.array_parameters for s in expr.free_symbols)
 
     def own(self, name: str) -> str:
         if name in self.part.array_parameters:
@@ -173,16 +189,22 @@ class _Sides:
         return f"{self.use(self.field('_last'), 'd')}[_k]"
 
     def evolved(self, variable) -> sympy.Expr:
-        """A per-synapse variable after ELAPSED ms: x*exp(a*D) + b/a*expm1(a*D), or x + b*D
-        (sim/synapse_state.py computes the same in NumPy)."""
+        """A per-synapse variable after ELAPSED ms: x*exp(a*D) + b/a*expm1(a*D) (no second
+        term when b is 0), or x + b*D when a is 0 (sim/synapse_state.py computes the same
+        in NumPy); a and b/a of shared values are locals computed once per call."""
         x = symbol(variable.name)
         rate = sympy.diff(variable.derivative, x)
         drive = sympy.simplify(variable.derivative - rate * x)
         if rate == 0:
             value = x + drive * ELAPSED
         else:
-            grown = sympy_object("codegen.cfunctions.expm1")(rate * ELAPSED)
-            value = x * (grown + 1) + drive / rate * grown
+            scale = drive / rate
+            if self.is_shared(rate):        # once per call, not a division per synapse
+                rate = self.constant(rate)
+                scale = self.constant(scale) if self.is_shared(scale) else scale
+            value = x * sympy.exp(rate * ELAPSED)
+            if drive != 0:
+                value += scale * sympy_object("codegen.cfunctions.expm1")(rate * ELAPSED)
         return self.expression(value, snapshot=False)
 
     def bounded(self, variable, value: str) -> str:
@@ -231,6 +253,8 @@ class _Spellings(dict):
             return sides.own(name)
         if where == "snap":
             return f"{sides.snapshot('pre', name)}[_i]"
+        if where == "const":
+            return name
         if draw_kind(key):
             return f"_rnd{sides.draw_number(key)}"
         if where in ("pre", "post"):

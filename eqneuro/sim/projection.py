@@ -201,8 +201,9 @@ class Projection:
                 self._values[name] = np.concatenate([old, added])[order]
         if isinstance(self._delay, np.ndarray):
             self._delay = np.concatenate([self._delay, np.full(len(new_pre), self._delay_default)])[order]
-        self._last = np.concatenate([self._last, np.zeros(len(new_pre))])[order]
-        self._fresh = np.concatenate([self._fresh, np.ones(len(new_pre), dtype=bool)])[order]
+        if self._state_names:                   # a static synapse keeps no times
+            self._last = np.concatenate([self._last, np.zeros(len(new_pre))])[order]
+            self._fresh = np.concatenate([self._fresh, np.ones(len(new_pre), dtype=bool)])[order]
         return self
 
     def _eq_state_ready(self) -> None:

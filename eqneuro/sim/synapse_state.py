@@ -34,7 +34,8 @@ def advanced(info, values: dict, last: np.ndarray, now: float) -> dict[str, np.n
             drive = np.asarray(evaluate(drive_tree, values), dtype=np.float64)
             grown = np.expm1(rate * elapsed)
             value = np.where(rate == 0.0, x + drive * elapsed,
-                             x * (grown + 1.0) + drive / np.where(rate == 0.0, 1.0, rate) * grown)
+                             x * np.exp(rate * elapsed)
+                             + drive / np.where(rate == 0.0, 1.0, rate) * grown)
             lower, upper = bounds.get(name, (None, None))
             if lower is not None:
                 value = np.maximum(value, evaluate(lower, values))
