@@ -249,3 +249,56 @@ def test_static_synapses_keep_no_update_times():
     plastic = eq.Projection(pop, pop, synapse=STDP)
     plastic.connect(all_to_all=True)
     assert plastic._last.size == len(plastic)
+
+
+PRE_RAMP = eq.Neuron("""
+neuron Ramp:
+    parameters: f = 0.01
+    equations: dv/dt = f
+    spike: v > 0.3
+    reset: v = 0
+""")
+
+
+@pytest.mark.parametrize("delays", [False, True])
+def test_every_step_variables_follow_forward_euler_from_the_state_at_t(delays):
+    """tau dx/dt = -x + v_pre (flagged every_step): x_k += dt*(-x_k + v_pre(t))/tau each
+    step, for every synapse (also with per-synapse delays, whose rows the kernel groups)."""
+    every = eq.Synapse("""
+parameters:
+    tau = 10.0 : shared
+equations:
+    tau * dx/dt = -x + v_pre : every_step, init = 1.0, max = 1.0
+on_pre: g_exc += w * x
+""")
+    pre = eq.Population(PRE_RAMP, 3)
+    pre.f = [0.01, 0.02, 0.03]
+    post = eq.Population(TIMED, 2)
+    post.t_post = -1.0
+    proj = eq.Projection(pre, post, synapse=every)
+    proj.connect(all_to_all=True)
+    if delays:
+        proj.delay = [0.0, 0.5, 1.0, 0.0, 0.2, 0.3]
+    trace = eq.StateMonitor(proj, "x", record=[0, 5])
+    net = eq.Network(pre, post, proj, trace, dt=0.1)
+    net.run(20.0)
+    net.run(10.0)
+    dt, f = 0.1, np.array([0.01, 0.02, 0.03])
+    x, v, samples = np.ones(6), np.zeros(3), []
+    for _ in range(300):
+        samples.append(x[[0, 5]].copy())
+        x = np.minimum(x + dt * (-x + v[proj.i]) / 10.0, 1.0)
+        v = v + dt * f
+        v = np.where(v > 0.3, 0.0, v)
+    np.testing.assert_allclose(proj.x, x, rtol=1e-12)
+    np.testing.assert_allclose(trace.x, np.array(samples), rtol=1e-12)
+    proj.x = 0.5
+    np.testing.assert_array_equal(proj.x, 0.5)
+
+
+def test_every_step_errors():
+    with pytest.raises(eq.ModelError, match="flag it ': every_step'"):
+        eq.Synapse("equations: dx/dt = -x + v_post\non_pre: g_exc += w")
+    with pytest.raises(eq.ModelError, match="'y' is integrated between events"):
+        eq.Synapse("equations:\n    dy/dt = -y\n    dx/dt = y : every_step\n"
+                   "on_pre: g_exc += w")

@@ -91,6 +91,16 @@ class PostEvents:
 
 
 @dataclass(frozen=True, slots=True)
+class EveryStep:
+    """The every-step synapse variables, forward Euler from t to t+dt for every synapse
+    (1b. of the step, from the state at t)."""
+
+    loads: tuple[str, ...]
+    lines: tuple[str, ...]      # for synapse _k of row _r (pre _i) onto _j
+    count: int                  # the derivatives _f0.. computed first
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectionBlock:
     """One projection's part of a network kernel: its fields and functions."""
 
@@ -103,6 +113,7 @@ class ProjectionBlock:
     dense_sum: DenseSum | None = None
     record: SynapseRecord | None = None
     post_events: PostEvents | None = None
+    every_step: EveryStep | None = None
 
     @property
     def blas(self) -> bool:                    # calls scipy.linalg.cython_blas

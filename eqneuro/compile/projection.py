@@ -15,8 +15,8 @@ import sympy
 
 from ..functions import draw_kind, draw_order, input_target, symbol, sympy_object
 from .codegen import C_TYPES
-from .kernel import (DenseSum, Delivery, Field, PostEvents, ProjectionBlock, RowSum,
-                     SynapseRecord)
+from .kernel import (DenseSum, Delivery, EveryStep, Field, PostEvents, ProjectionBlock,
+                     RowSum, SynapseRecord)
 from .kernel_abi import (c_name, field_name, input_pointer, monitor_buffer, parameter_pointer,
                          snapshot_pointer, state_pointer, synapse_pointer)
 from .printer import CythonPrinter
@@ -218,22 +218,40 @@ class _Sides:
     def bring_up_to_date(self, synapse_model) -> list[str]:
         """Every per-synapse variable of synapse _k from its last update to _t (then within
         its bounds)."""
-        if not synapse_model.state:
+        if not closed_form(synapse_model):
             return []
         lines = [f"_D = _t - {self.last()}"]
         printer = self.printer("_t")
-        for variable in synapse_model.state:
+        for variable in closed_form(synapse_model):
             value = printer.doprint(self.evolved(variable))
             lines.append(f"{self.own(variable.name)} = {self.bounded(variable, value)}")
         return lines
 
     def settle(self, synapse_model) -> list[str]:
         """After an event's statements: the bounds again, and the time of the update."""
-        if not synapse_model.state:
+        if not closed_form(synapse_model):
             return []
         lines = [f"{self.own(v.name)} = {self.bounded(v, self.own(v.name))}"
-                 for v in synapse_model.state if v.lower is not None or v.upper is not None]
+                 for v in closed_form(synapse_model)
+                 if v.lower is not None or v.upper is not None]
         return lines + [f"{self.last()} = _t"]
+
+    def every_step(self, synapse_model) -> tuple[str, ...]:
+        """Forward Euler from t to t+dt of the every-step variables of synapse _k (pre _i,
+        post _j), all from the values at t, then their bounds."""
+        printer = self.printer("_t")
+        stepped = [v for v in synapse_model.state if v.name in synapse_model.every_step]
+        lines = [f"_f{k} = {printer.doprint(self.expression(v.derivative, snapshot=False))}"
+                 for k, v in enumerate(stepped)]
+        lines += [f"{self.own(v.name)} = "
+                  f"{self.bounded(v, f'{self.own(v.name)} + _dt * _f{k}')}"
+                  for k, v in enumerate(stepped)]
+        return tuple(lines)
+
+
+def closed_form(synapse_model) -> tuple:
+    """The per-synapse variables integrated between events."""
+    return tuple(v for v in synapse_model.state if v.name not in synapse_model.every_step)
 
 
 class _Spellings(dict):
@@ -291,10 +309,16 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
     delivery = row_sum = dense_sum = record = None
     if sides.draws:
         fields += [Field(sides.field("_key0"), "u"), Field(sides.field("_key1"), "u")]
-    if synapse_model.state:
+    if closed_form(synapse_model):
         fields.append(Field(sides.field("_last"), "d"))
-    if part.event:
+    if part.event or synapse_model.every_step:
         fields += [Field(sides.field("_row"), "l"), Field(sides.field("_post"), "i")]
+    stepped = None
+    if synapse_model.every_step:
+        fields += [Field(sides.field("_nrows"), "n"), Field(sides.field("_rowmul"), "n")]
+        lines = sides.every_step(synapse_model)
+        stepped = EveryStep(sides.loads(), lines, len(synapse_model.every_step))
+    if part.event:
         if part.delay != "none":
             fields += [Field(sides.field("_ring"), "i"), Field(sides.field("_ring_count"), "l"),
                        Field(sides.field("_depth"), "n"), Field(sides.field("_delay"), "n"),
@@ -327,7 +351,7 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
              + f", {'events' if part.event else ''}{' + ' if part.event and part.continuous else ''}"
              + f"{'continuous' if part.continuous else ''}, delay {part.delay}")
     return ProjectionBlock(index, sides.prefix, title, tuple(fields), delivery, row_sum,
-                           dense_sum, record, post_events)
+                           dense_sum, record, post_events, stepped)
 
 
 def _delivery(sides: _Sides, synapse_model) -> Delivery:
@@ -397,7 +421,7 @@ def _row_sum(sides: _Sides, synapse_model) -> RowSum:
 def _record(sides: _Sides, synapse_model) -> SynapseRecord:
     """State monitors of synapse values sample them at the start of step _g."""
     monitors = []
-    state = {v.name: v for v in synapse_model.state}
+    state = {v.name: v for v in closed_form(synapse_model)}
     for k, names in enumerate(sides.part.monitors):
         values = []
         for n in names:

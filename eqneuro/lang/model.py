@@ -87,9 +87,11 @@ class SynapseModel:
     parameters: tuple[ParameterSpec, ...]            # always holds the weight w
     on_pre: tuple[ResetAssignment, ...] = ()         # new values (g += w is stored as g + w)
     psp: sympy.Expr | None = None                    # continuous transmission into sum(T)
-    # Plasticity (a later version): per-synapse state and on_post; empty until then.
+    # Plasticity: per-synapse state and on_post. The variables named in `every_step` are
+    # integrated every step (forward Euler); the others between events, in closed form.
     state: tuple[StateVariable, ...] = ()
     on_post: tuple[ResetAssignment, ...] = ()
+    every_step: tuple[str, ...] = ()
 
     @property
     def parameter_names(self) -> tuple[str, ...]:

@@ -40,7 +40,7 @@ def analyse_synapse(model_file: ast.ModelFile, decl: ast.Declaration,
                     "write 'on_pre: g_exc += w' (at each presynaptic spike) or "
                     "'psp: w * r_pre' (every step, into sum(T))")
     on_post_items = sections.get("on_post", ())
-    state = _equations(source, sections.get("equations", ()), specs, values)
+    state, every_step = _equations(source, sections.get("equations", ()), specs, values)
     state_names = {v.name for v in state}
     scope = {p.name for p in specs} | state_names | {
         use.name for item in tuple(on_pre_items) + tuple(on_post_items)
@@ -50,7 +50,8 @@ def analyse_synapse(model_file: ast.ModelFile, decl: ast.Declaration,
     psp = _psp(source, psp_items[0], values, scope) if psp_items else None
     if psp_items:
         _psp_reads_fixed(source, psp_items[0], state_names, on_pre_items, on_post_items)
-    model = SynapseModel(name, specs, on_pre, psp, state, on_post)
+    model = SynapseModel(name, specs, on_pre, psp, state, on_post, every_step)
+    closed = [v for v in state if v.name not in every_step]
     headers = _headers(model_file, decl)
     info = SynapseInfo(
         name=name, parameters=tuple((p.name, p.value, p.shared) for p in specs),
@@ -67,10 +68,10 @@ def analyse_synapse(model_file: ast.ModelFile, decl: ast.Declaration,
                                 (item.span.line, item.span.column), _uses(item.value.names))
                       for item, new in zip(on_post_items, on_post)),
         evolution=tuple((v.name, to_tree(rate), to_tree(drive))
-                        for v, (rate, drive) in zip(state, map(_linear_parts, state))),
+                        for v, (rate, drive) in zip(closed, map(_linear_parts, closed))),
         bounds=tuple((v.name, None if v.lower is None else to_tree(v.lower),
-                      None if v.upper is None else to_tree(v.upper)) for v in state),
-        on_post_span=headers.get("on_post"))
+                      None if v.upper is None else to_tree(v.upper)) for v in closed),
+        on_post_span=headers.get("on_post"), every_step=every_step)
     return AnalysedSynapse(model, info)
 
 
@@ -81,11 +82,15 @@ def _linear_parts(variable: StateVariable) -> tuple[sympy.Expr, sympy.Expr]:
     return rate, sympy.simplify(variable.derivative - rate * x)
 
 
-def _equations(source: Source, items, specs, values) -> tuple[StateVariable, ...]:
+def _equations(source: Source, items, specs, values
+               ) -> tuple[tuple[StateVariable, ...], tuple[str, ...]]:
     """A synapse's per-synapse variables: ODEs that are integrated between events in closed
-    form, so each must be dx/dt = a*x + b with a and b of the synapse's parameters."""
+    form, so each must be dx/dt = a*x + b with a and b of the synapse's parameters; or,
+    flagged `every_step`, any ODE, integrated every step (forward Euler). Returns the
+    variables and the names of the every-step ones."""
     parameters = {symbol(p.name) for p in specs}
     out: list[StateVariable] = []
+    every_step: list[str] = []
     for equation in items:
         derivatives = equation.lhs.derivatives + equation.rhs.derivatives
         if not derivatives:
@@ -120,7 +125,17 @@ def _equations(source: Source, items, specs, values) -> tuple[StateVariable, ...
         drive = sympy.simplify(derivative - rate * x)
         other = [u for side in (equation.lhs, equation.rhs) for u in side.names
                  if u.name != var.name and symbol(u.name) not in parameters]
-        if other or rate.has(x) or not (rate.free_symbols | drive.free_symbols) <= parameters:
+        clock = any(f.name == EVERY_STEP for f in equation.flags)
+        if clock:
+            every_step.append(var.name)
+            closed_form = [u for side in (equation.lhs, equation.rhs) for u in side.names
+                           if u.name in {v.name for v in out} - set(every_step)]
+            if closed_form:
+                checks.fail(source, closed_form[0].span, f"'{closed_form[0].name}' is "
+                            "integrated between events, so its stored value is not its value "
+                            "now: an every-step equation cannot read it",
+                            f"flag '{closed_form[0].name}' ': {EVERY_STEP}' too")
+        elif other or rate.has(x) or not (rate.free_symbols | drive.free_symbols) <= parameters:
             where = other[0].span if other else span
             what = f"'{other[0].name}'" if other else f"d{var.name}/dt"
             checks.fail(source, where,
@@ -128,20 +143,28 @@ def _equations(source: Source, items, specs, values) -> tuple[StateVariable, ...
                         f"closed form, so d{var.name}/dt must be a*{var.name} + b with a and b "
                         "made of the synapse's parameters and numbers (not of t, other "
                         "variables or the neurons' names)",
-                        "change other values in on_pre and on_post, which run at the events")
+                        f"flag it ': {EVERY_STEP}' to integrate it every step (forward "
+                        "Euler, a cost per synapse and step), or change values in on_pre and "
+                        "on_post, which run at the events")
         flags = _flags(source, equation, parameters, values)
-        out.append(StateVariable(var.name, sympy.expand(rate * x + drive),
+        out.append(StateVariable(var.name, derivative if clock else
+                                 sympy.expand(rate * x + drive),
                                  flags.get("init", sympy.Float(0.0)), flags.get("min"),
                                  flags.get("max")))
-    return tuple(out)
+    return tuple(out), tuple(every_step)
+
+
+EVERY_STEP = "every_step"     # the flag of a synapse variable integrated every step
 
 
 def _flags(source: Source, equation, parameters, values) -> dict[str, sympy.Expr]:
     checks.no_duplicate_flags(source, equation.flags)
-    checks.known_flags(source, equation.flags, ("init", "min", "max"), (),
+    checks.known_flags(source, equation.flags, ("init", "min", "max"), (EVERY_STEP,),
                        "a synapse's differential equation")
     out = {}
     for flag in equation.flags:
+        if flag.value is None:
+            continue
         checks.is_number(source, flag.value, f"the '{flag.name}' flag")
         checks.no_draws(source, flag.value, f"the '{flag.name}' flag of a synapse's variable",
                         "set random values from Python (proj.x = array) after connect()")

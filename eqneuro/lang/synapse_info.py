@@ -40,6 +40,7 @@ class SynapseInfo:
     evolution: tuple[tuple[str, tuple, tuple], ...] = ()
     bounds: tuple[tuple[str, tuple | None, tuple | None], ...] = ()
     on_post_span: tuple[int, int] | None = None
+    every_step: tuple[str, ...] = ()        # variables integrated every step (not in evolution)
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
@@ -103,7 +104,8 @@ def info_record(info: SynapseInfo) -> dict:
             "on_post": [_statement_record(s) for s in info.on_post],
             "evolution": [list(row) for row in info.evolution],
             "bounds": [list(row) for row in info.bounds],
-            "on_post_span": info.on_post_span and list(info.on_post_span)}
+            "on_post_span": info.on_post_span and list(info.on_post_span),
+            "every_step": list(info.every_step)}
 
 
 def info_from_record(record: dict, source: Source) -> SynapseInfo:
@@ -118,4 +120,5 @@ def info_from_record(record: dict, source: Source) -> SynapseInfo:
         on_post=tuple(_statement(row) for row in record["on_post"]),
         evolution=tuple((n, _tuples(a), _tuples(b)) for n, a, b in record["evolution"]),
         bounds=tuple((n, _tuples(lo), _tuples(hi)) for n, lo, hi in record["bounds"]),
-        on_post_span=_pair(record["on_post_span"]))
+        on_post_span=_pair(record["on_post_span"]),
+        every_step=tuple(record.get("every_step", ())))

@@ -542,7 +542,12 @@ class _ProjectionRun:
                     a[synapse_pointer(name)] = value
             else:
                 a[c_name(name)] = value
-        if proj._state_names:
+        if proj._info.every_step:          # every synapse, by rows of the kernel's order
+            if "_row" not in a:
+                a["_row"], a["_post"] = proj._row, proj._post_index
+            a["_nrows"] = len(a["_row"]) - 1
+            a["_rowmul"] = (len(a["_row"]) - 1) // n_pre
+        if proj._info.evolution:
             if order is not None:
                 copy = np.ascontiguousarray(proj._last[order])
                 self.writeback.append((LAST, copy, order))

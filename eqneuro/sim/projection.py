@@ -201,22 +201,24 @@ class Projection:
                 self._values[name] = np.concatenate([old, added])[order]
         if isinstance(self._delay, np.ndarray):
             self._delay = np.concatenate([self._delay, np.full(len(new_pre), self._delay_default)])[order]
-        if self._state_names:                   # a static synapse keeps no times
-            self._last = np.concatenate([self._last, np.zeros(len(new_pre))])[order]
+        if self._state_names:                   # a static synapse keeps none of these
             self._fresh = np.concatenate([self._fresh, np.ones(len(new_pre), dtype=bool)])[order]
+        if self._info.evolution:                # only closed forms need the times
+            self._last = np.concatenate([self._last, np.zeros(len(new_pre))])[order]
         return self
 
     def _eq_state_ready(self) -> None:
         """New synapses' variables from their `init` flags, with the parameters as they are
         at their first use (a read, a write or a run), at the projection's time."""
-        if not self._state_names or not self._fresh.any():
+        if not self._state_names or not self._fresh.size or not self._fresh.any():
             return
         fresh = self._fresh
         values = {n: (v[fresh] if isinstance(v, np.ndarray) else v)
                   for n, v in self._values.items() if n not in self._state_names}
         for name, value in synapse_state.initial(self._info, values, int(fresh.sum())).items():
             self._values[name][fresh] = value
-        self._last[fresh] = self._eq_now()
+        if self._last.size:
+            self._last[fresh] = self._eq_now()
         self._fresh = np.zeros(len(fresh), dtype=bool)
 
     def _eq_now(self) -> float:
@@ -277,7 +279,7 @@ class Projection:
         if name in values:
             self._eq_require_synapses(name)
             if name in self.__dict__.get("_state_names", ()):
-                return self._eq_state_now()[name]
+                return self._eq_state_now().get(name, values[name]).copy()
             value = values[name]
             return value.copy() if isinstance(value, np.ndarray) else np.full(len(self), value)
         raise AttributeError(f"projection {self.__dict__.get('_name', '?')} has no synapse "
@@ -293,7 +295,8 @@ class Projection:
                 array = self._checked(name, value)
                 current[name] = np.full(len(self), array) if np.ndim(array) == 0 else array
                 self._values.update(current)
-                self._last = np.full(len(self), self._eq_now())
+                if self._info.evolution:
+                    self._last = np.full(len(self), self._eq_now())
                 return
             if name in self._shared:
                 self._values[name] = self._checked(name, value, scalar_only=True)

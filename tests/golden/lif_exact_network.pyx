@@ -432,7 +432,8 @@ cdef void _inputs(_Net *_net, int64_t _g) noexcept nogil:
 
 
 cdef void _begin_step(_Net *_net, int64_t _g) noexcept nogil:
-    """Before the step from t = _g*dt: the inputs, then the monitors' samples of the state at t."""
+    """Before the step from t = _g*dt: the inputs, the monitors' samples of the state at t,
+    then the every-step synapse variables to t+dt."""
     _inputs(_net, _g)
     _record_p0(_net, _g)
 
