@@ -302,3 +302,21 @@ def test_every_step_errors():
     with pytest.raises(eq.ModelError, match="'y' is integrated between events"):
         eq.Synapse("equations:\n    dy/dt = -y\n    dx/dt = y : every_step\n"
                    "on_pre: g_exc += w")
+
+
+def test_on_post_rows_are_made_once_and_again_after_new_synapses():
+    pre = eq.SpikeSource(2, i=[0, 1], t=[5.0, 6.0])
+    post = eq.Population(REGULAR, 2)
+    post.rate = 0.5
+    proj = eq.Projection(pre, post, synapse=STDP)
+    proj.connect(i=[0], j=[1])
+    net = eq.Network(pre, post, proj, dt=0.1)
+    net.run(10.0)
+    rows = proj._eq_cache["post rows"][1]
+    net.run(10.0)
+    assert proj._eq_cache["post rows"][1] is rows              # reused by the next run
+    proj.connect(i=[1], j=[0])
+    proj.delay = [0.0, 1.0]                                      # per-synapse: new order
+    net.run(10.0)
+    assert proj._eq_cache["post rows"][1] is not rows
+    np.testing.assert_array_equal(proj._eq_cache["post rows"][1][0], [0, 1, 2])

@@ -493,6 +493,18 @@ class _PopulationRun:
 LAST = "_last"          # the writeback of the synapses' update times (not a synapse value)
 
 
+def _post_rows(proj: Projection, order) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """on_post's rows: for each post neuron its synapses (kernel positions, in kernel
+    order) and their pre neurons."""
+    post = proj._post_index if order is None else proj._post_index[order]
+    pre = proj._pre_of_synapses() if order is None else proj._pre_of_synapses()[order]
+    by_post = np.argsort(post, kind="stable")
+    n_post = len(proj._post.population)
+    prow = np.zeros(n_post + 1, dtype=np.int64)
+    np.cumsum(np.bincount(post, minlength=n_post), out=prow[1:])
+    return prow, by_post.astype(np.int64), pre[by_post].astype(np.int32)
+
+
 class _ProjectionRun:
     """One projection's arrays for a run: CSR rows in the order the kernel reads them."""
 
@@ -555,15 +567,9 @@ class _ProjectionRun:
             else:
                 a["_last"] = proj._last
         if proj._info.on_post:
-            # on_post: the synapses of each post neuron, as kernel positions
-            post = proj._post_index if order is None else proj._post_index[order]
-            pre = proj._pre_of_synapses() if order is None else proj._pre_of_synapses()[order]
-            by_post = np.argsort(post, kind="stable")
-            n_post = len(proj._post.population)
-            prow = np.zeros(n_post + 1, dtype=np.int64)
-            np.cumsum(np.bincount(post, minlength=n_post), out=prow[1:])
-            a["_prow"], a["_psyn"] = prow, by_post.astype(np.int64)
-            a["_ppre"] = pre[by_post].astype(np.int32)
+            a["_prow"], a["_psyn"], a["_ppre"] = proj._eq_cached(
+                "post rows", (self.kind, self.net.dt),     # the delays in steps: the order
+                lambda: _post_rows(proj, order))
         if proj.continuous and proj._eq_storage() == "csr":
             by_post = np.argsort(proj._post_index, kind="stable")
             n_post = len(proj._post.population)

@@ -88,6 +88,8 @@ class Projection:
         self._values.update({n: np.zeros(0) for n in self._state_names})
         self._last = np.zeros(0)
         self._fresh = np.zeros(0, dtype=bool)   # made, not yet given their init values
+        self._eq_version = 0                    # +1 when synapses or delays change
+        self._eq_cache: dict = {}               # arrays derived from them, by version
         n_pre = len(self._pre.population)
         self._row = np.zeros(n_pre + 1, dtype=np.int64)       # by underlying pre neuron
         self._post_index = np.zeros(0, dtype=np.int32)        # underlying post neuron
@@ -175,6 +177,7 @@ class Projection:
                 f"(eq.Network(..., seed=k)), then read {what}; or give connect(..., seed=k)")
 
     def _connect_now(self, **pattern) -> "Projection":
+        self._eq_version += 1
         pre, post = self._pre, self._post
         made = connect_pairs(*self._sides(), **pattern)
         if not len(made):
@@ -221,6 +224,14 @@ class Projection:
             self._last[fresh] = self._eq_now()
         self._fresh = np.zeros(len(fresh), dtype=bool)
 
+    def _eq_cached(self, name: str, key, make):
+        """make() for this version of the synapses and `key`, computed once."""
+        entry = self._eq_cache.get(name)
+        if entry is None or entry[0] != (self._eq_version, key):
+            entry = ((self._eq_version, key), make())
+            self._eq_cache[name] = entry
+        return entry[1]
+
     def _eq_now(self) -> float:
         """The projection's time (ms): its post population's."""
         return self._post.population._eq_time
@@ -264,6 +275,7 @@ class Projection:
     @delay.setter
     def delay(self, value) -> None:
         self._check_idle("delay")
+        self.__dict__["_eq_version"] = self.__dict__.get("_eq_version", 0) + 1
         array = self._checked("delay", value)
         if isinstance(array, np.ndarray) and np.any(array < 0) or \
                 not isinstance(array, np.ndarray) and array < 0:
