@@ -320,3 +320,37 @@ def test_on_post_rows_are_made_once_and_again_after_new_synapses():
     net.run(10.0)
     assert proj._eq_cache["post rows"][1] is not rows
     np.testing.assert_array_equal(proj._eq_cache["post rows"][1][0], [0, 1, 2])
+
+
+def test_on_post_changes_to_a_homogeneous_weight_persist():
+    """A weight that only on_post changes is kept per synapse (one stored value would be
+    copied into the kernel and the changes lost; this failed before)."""
+    grow = eq.Synapse("on_pre: g_exc += w\non_post: w += 0.25")
+    pre = eq.SpikeSource(1, i=[0], t=[1.0])
+    post = eq.Population(REGULAR, 2)
+    post.rate = [0.5, 0.0]                       # neuron 0 fires every 2.1 ms or so
+    proj = eq.Projection(pre, post, synapse=grow, w=1.0)
+    proj.connect(all_to_all=True)
+    spikes = eq.SpikeMonitor(post)
+    eq.Network(pre, post, proj, spikes, dt=0.1).run(10.0)
+    fired = np.bincount(spikes.i, minlength=2)
+    np.testing.assert_allclose(proj.w, 1.0 + 0.25 * fired)
+    assert fired[0] > 2 and fired[1] == 0
+
+
+def test_on_post_draws_once_per_synapse_and_post_spike():
+    """The projection's stream, numbered after on_pre's draws, the element the synapse."""
+    from eqneuro import randomness
+    noisy = eq.Synapse("on_pre: g_exc += w * uniform()\non_post: w += normal(0, 0.1)")
+    pre = eq.SpikeSource(1, i=[0], t=[1.0])
+    post = eq.Population(REGULAR, 3)
+    post.rate = [0.5, 0.0, 0.2]
+    proj = eq.Projection(pre, post, synapse=noisy, w=1.0)
+    proj.connect(all_to_all=True)
+    spikes = eq.SpikeMonitor(post)
+    eq.Network(pre, post, proj, spikes, dt=0.1, seed=9).run(10.0)
+    expected = np.ones(3)
+    for step, k in zip(np.rint(spikes.t / 0.1).astype(int), spikes.i):
+        expected[k] += 0.1 * randomness.normal(9, 2 ** 31, 1, step - 1, k)
+    np.testing.assert_allclose(proj.w, expected, rtol=1e-14)
+    assert len(set(np.round(proj.w, 12))) == 3

@@ -409,11 +409,11 @@ class Projection:
         return tuple(n for n, v in self._values.items() if isinstance(v, np.ndarray))
 
     def _eq_store_written(self) -> None:
-        """Parameters that on_pre changes, of the synapses and of the post neurons, are kept
-        one value per synapse / neuron: a single value would be copied into the kernel and
-        the changes lost at the end of the run."""
+        """Parameters that on_pre or on_post change, of the synapses and of the post
+        neurons, are kept one value per synapse / neuron: a single value would be copied
+        into the kernel and the changes lost at the end of the run."""
         post = self._post.population
-        for name in self._binding.assigned:
+        for name in self._binding.assigned + self._binding.assigned_post:
             if name.side == "synapse" and not isinstance(self._values[name.name], np.ndarray):
                 self._values[name.name] = np.full(len(self), self._values[name.name])
             elif name.side == "post" and name.name in post._eq_params:
