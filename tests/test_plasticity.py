@@ -354,3 +354,15 @@ def test_on_post_draws_once_per_synapse_and_post_spike():
         expected[k] += 0.1 * randomness.normal(9, 2 ** 31, 1, step - 1, k)
     np.testing.assert_allclose(proj.w, expected, rtol=1e-14)
     assert len(set(np.round(proj.w, 12))) == 3
+
+
+def test_the_keyword_form_of_a_plastic_projection():
+    pre = eq.SpikeSource(1, i=[0], t=[1.0])
+    post = eq.Population(REGULAR, 1)
+    post.rate = 0.5
+    proj = eq.Projection(pre, post, equations="20 * dx/dt = -x", on_pre="x += 1",
+                         on_post="w += 0.1 * x", w=1.0)
+    proj.connect(one_to_one=True)
+    assert proj.synapse.info.state_names == ("x",)
+    with pytest.raises(TypeError, match="either synapse= or its sections"):
+        eq.Projection(pre, post, synapse=STDP, on_post="w += 1")

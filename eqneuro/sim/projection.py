@@ -23,14 +23,16 @@ class Projection:
 
     `target` names the post neuron's input: `sum(target)` receives continuous transmission,
     and the default synapse of a spiking `pre` adds `w` to `g_target`. `synapse` is an
-    `eq.Synapse`; or give its statements as keywords `on_pre="v += w"`, `psp="w * r_pre"`.
+    `eq.Synapse`; or give its sections as keywords `on_pre="v += w"`, `psp="w * r_pre"`,
+    `equations="tau*dx/dt = -x"`, `on_post="w += x"`.
     `w` and `delay` (ms, rounded to steps) are every synapse's initial values.
     """
 
     _counter = 0
 
     def __init__(self, pre, post, target: str | None = None, synapse=None, *, on_pre=None,
-                 psp=None, w=None, delay=0.0, name: str | None = None):
+                 psp=None, equations=None, on_post=None, w=None, delay=0.0,
+                 name: str | None = None):
         from ..lang.binding import (bind, check_target, default_continuous_synapse,
                                     default_event_synapse, names_of)
         from ..synapse import Synapse
@@ -46,9 +48,12 @@ class Projection:
             raise TypeError(f"name must be a string, not {type(name).__name__}")
         pre_info = self._pre.population._eq_neuron.info
         post_info = self._post.population._eq_neuron.info
-        if synapse is not None and (on_pre is not None or psp is not None):
-            raise TypeError("give either synapse= or its statements (on_pre=, psp=), not both")
-        if synapse is None and on_pre is None and psp is None:
+        statements = dict(equations=equations, on_pre=on_pre, on_post=on_post, psp=psp)
+        given = {k: v for k, v in statements.items() if v is not None}
+        if synapse is not None and given:
+            raise TypeError("give either synapse= or its sections (on_pre=, psp=, "
+                            "equations=, on_post=), not both")
+        if synapse is None and not given:
             if target is None:
                 raise TypeError("a Projection with the default synapse needs target= (the "
                                 "post neuron's input, e.g. target='exc')")
@@ -59,7 +64,7 @@ class Projection:
             self._info = info
         else:
             if synapse is None:
-                synapse = Synapse(on_pre=on_pre, psp=psp)
+                synapse = Synapse(**statements)
             elif not isinstance(synapse, Synapse):
                 raise TypeError(f"synapse must be an eqneuro.Synapse, not "
                                 f"{type(synapse).__name__}")
