@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..functions import draw_kind, draw_order, input_target, symbol, sympy_object
+from ..functions import draw_kind, draw_order, input_target, symbol
 from .codegen import C_TYPES
 from .kernel import (DenseSum, Delivery, EveryStep, Field, PostEvents, ProjectionBlock,
                      RowSum, SynapseRecord)
@@ -21,12 +21,12 @@ from .kernel_abi import (c_name, field_name, input_pointer, monitor_buffer, para
                          snapshot_pointer, state_pointer, synapse_pointer)
 from .printer import CythonPrinter
 from .structure import NetworkStructure, ProjectionPart
+from .synapse_variables import ELAPSED, VariablePrinting, closed_form
 
 INDEX = {"pre": "_i", "post": "_j", "synapse": "_k"}
-ELAPSED = sympy.Symbol("$elapsed", real=True)    # ms since a synapse's last update
 
 
-class _Sides:
+class _Sides(VariablePrinting):
     """C spellings of the names a synapse uses, and the inlining of derived variables. Every
     _Net field a spelling reads is noted (with its kind) for the function's loads."""
 
@@ -67,19 +67,6 @@ class _Sides:
         lines += tuple(f"cdef double {name} = {value}" for name, value in self.constants)
         self.used, self.constants = {}, []
         return lines
-
-    def constant(self, expr) -> sympy.Symbol:
-        """A symbol for `expr` (of shared values only), a local computed once per call."""
-        printed = self.printer("_t").doprint(self.expression(expr, snapshot=False))
-        for name, value in self.constants:
-            if value == printed:
-                return sympy.Symbol(f"const:{name}", real=True)
-        name = f"_c{len(self.constants)}"
-        self.constants.append((name, printed))
-        return sympy.Symbol(f"const:{name}", real=True)
-
-    def is_shared(self, expr) -> bool:
-        return all(s.name not in self.part.array_parameters for s in expr.free_symbols)
 
     def own(self, name: str) -> str:
         if name in self.part.array_parameters:
@@ -183,76 +170,6 @@ class _Sides:
         order of the continuous rows; elapsed: the spelling of the time since a synapse's
         variables were last brought up to date)."""
         return CythonPrinter(_Spellings(self, time, weights_by_post, elapsed))
-
-    def last(self) -> str:
-        """The time (ms) each synapse's variables were last brought up to date."""
-        return f"{self.use(self.field('_last'), 'd')}[_k]"
-
-    def evolved(self, variable) -> sympy.Expr:
-        """A per-synapse variable after ELAPSED ms: x*exp(a*D) + b/a*expm1(a*D) (no second
-        term when b is 0), or x + b*D when a is 0 (sim/synapse_state.py computes the same
-        in NumPy); a and b/a of shared values are locals computed once per call."""
-        x = symbol(variable.name)
-        rate = sympy.diff(variable.derivative, x)
-        drive = sympy.simplify(variable.derivative - rate * x)
-        if rate == 0:
-            value = x + drive * ELAPSED
-        else:
-            scale = drive / rate
-            if self.is_shared(rate):        # once per call, not a division per synapse
-                rate = self.constant(rate)
-                scale = self.constant(scale) if self.is_shared(scale) else scale
-            value = x * sympy.exp(rate * ELAPSED)
-            if drive != 0:
-                value += scale * sympy_object("codegen.cfunctions.expm1")(rate * ELAPSED)
-        return self.expression(value, snapshot=False)
-
-    def bounded(self, variable, value: str) -> str:
-        """`value` within the variable's min and max."""
-        for bound, function in ((variable.lower, "eq_max"), (variable.upper, "eq_min")):
-            if bound is not None:
-                value = f"{function}({value}, " \
-                        f"{self.printer('_t').doprint(self.expression(bound, snapshot=False))})"
-        return value
-
-    def bring_up_to_date(self, synapse_model) -> list[str]:
-        """Every per-synapse variable of synapse _k from its last update to _t (then within
-        its bounds)."""
-        if not closed_form(synapse_model):
-            return []
-        lines = [f"_D = _t - {self.last()}"]
-        printer = self.printer("_t")
-        for variable in closed_form(synapse_model):
-            value = printer.doprint(self.evolved(variable))
-            lines.append(f"{self.own(variable.name)} = {self.bounded(variable, value)}")
-        return lines
-
-    def settle(self, synapse_model) -> list[str]:
-        """After an event's statements: the bounds again, and the time of the update."""
-        if not closed_form(synapse_model):
-            return []
-        lines = [f"{self.own(v.name)} = {self.bounded(v, self.own(v.name))}"
-                 for v in closed_form(synapse_model)
-                 if v.lower is not None or v.upper is not None]
-        return lines + [f"{self.last()} = _t"]
-
-    def every_step(self, synapse_model) -> tuple[str, ...]:
-        """Forward Euler from t to t+dt of the every-step variables of synapse _k (pre _i,
-        post _j), all from the values at t, then their bounds."""
-        printer = self.printer("_t")
-        stepped = [v for v in synapse_model.state if v.name in synapse_model.every_step]
-        lines = [f"_f{k} = {printer.doprint(self.expression(v.derivative, snapshot=False))}"
-                 for k, v in enumerate(stepped)]
-        lines += [f"{self.own(v.name)} = "
-                  f"{self.bounded(v, f'{self.own(v.name)} + _dt * _f{k}')}"
-                  for k, v in enumerate(stepped)]
-        return tuple(lines)
-
-
-def closed_form(synapse_model) -> tuple:
-    """The per-synapse variables integrated between events."""
-    return tuple(v for v in synapse_model.state if v.name not in synapse_model.every_step)
-
 
 class _Spellings(dict):
     """The printer's name table, filled on lookup so that only names read become loads."""
