@@ -125,16 +125,8 @@ def _poisson_count(u: float, mean: float) -> float:
     if not mean >= 0.0 or mean == math.inf or u != u:
         return math.nan
     if mean <= INVERSION_LIMIT:
-        k, p = 0.0, math.exp(-mean)
-        total = p
-        while u >= total:
-            k += 1.0
-            p *= mean / k
-            grown = total + p
-            if grown == total:
-                break
-            total = grown
-        return k
+        p = math.exp(-mean)
+        return _count_up(u, mean, 0.0, p, p)
     mode = math.floor(mean)
     if _lgamma is None:
         _lgamma = _libm_lgamma()
@@ -156,6 +148,12 @@ def _poisson_count(u: float, mean: float) -> float:
             p *= k / mean
             k -= 1.0
         return 0.0
+    return _count_up(u, mean, k, p, total)
+
+
+def _count_up(u: float, mean: float, k: float, p: float, total: float) -> float:
+    """From count k of probability p with P(N <= k) = total: the smallest count with
+    u < P(N <= count), or the one at which the sum stops growing."""
     while u >= total:
         k += 1.0
         p *= mean / k

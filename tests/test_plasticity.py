@@ -366,3 +366,39 @@ def test_the_keyword_form_of_a_plastic_projection():
     assert proj.synapse.info.state_names == ("x",)
     with pytest.raises(TypeError, match="either synapse= or its sections"):
         eq.Projection(pre, post, synapse=STDP, on_post="w += 1")
+
+
+def test_designs_synapse_example_reads_its_changed_weight_in_the_psp():
+    """DESIGN.md's STDP synapse has a psp that reads w, which on_post changes: the psp
+    sums the weight as it is now (before, a ModelError refused the model)."""
+    design = eq.Synapse("""
+synapse STDP:
+    parameters:
+        w = 0.5
+        tau_plus = 20.0 : shared
+        A_plus = 0.01 : shared
+    equations:
+        tau_plus * dx/dt = -x
+    on_pre:
+        g_exc += w
+        x += A_plus
+    on_post:
+        w = clip(w + x, 0, 1)
+    psp: w * r_pre
+""")
+    cell = eq.Neuron("""
+parameters: t_post = 0.0
+equations:
+    dg_exc/dt = 0
+    dv/dt = sum(exc) : init = 0
+    r = 1.0 + 0*v
+spike: abs(t - t_post) < 0.5*dt
+""")
+    pre, post = eq.Population(cell, 1), eq.Population(cell, 1)
+    pre.t_post, post.t_post = 10.0, 20.0
+    proj = eq.Projection(pre, post, target="exc", synapse=design)
+    proj.connect(one_to_one=True)
+    eq.Network(pre, post, proj, dt=0.1).run(40.0)
+    w = 0.5 + 0.01 * np.exp(-10.0 / 20.0)            # potentiated at 20 ms
+    np.testing.assert_allclose(proj.w, w, rtol=1e-12)
+    np.testing.assert_allclose(post.v, 0.5 * 20.0 + w * 20.0, rtol=1e-9)

@@ -50,6 +50,12 @@ class _Sides(VariablePrinting):
         self.psp_draws = tuple(sorted(continuous, key=draw_order))
         self.post_draws = tuple(sorted(after, key=draw_order))
         self.draws = self.event_draws + self.psp_draws + self.post_draws
+        targets = {st.target for st in synapse_model.on_pre + synapse_model.on_post}
+        # per-synapse values that events or every-step updates change: a psp reads them
+        # where they are (through _cperm), not from the per-run copies in post order
+        self.changed = {name for written, side, name in part.names
+                        if side == "synapse" and written in targets}
+        self.changed |= set(synapse_model.every_step)
 
     def field(self, argument: str) -> str:
         return field_name(self.prefix, argument)
@@ -183,6 +189,9 @@ class _Spellings(dict):
         sides = self.sides
         where, _, name = key.partition(":")
         if where == "synapse":
+            if self.weights_by_post and name in sides.changed:
+                return (f"{sides.use(sides.field(synapse_pointer(name)), 'd')}"
+                        f"[{sides.use(sides.field('_cperm'), 'l')}[_k]]")
             if self.weights_by_post and name in sides.part.array_parameters:
                 return f"{sides.use(sides.field(synapse_pointer('c_' + name)), 'd')}[_k]"
             return sides.own(name)
@@ -250,7 +259,8 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
         fields += [Field(sides.field(snapshot_pointer("pre", "_factor")), "d")]
         dense_sum = _dense_sum(sides, synapse_model)
     elif part.continuous:
-        fields += [Field(sides.field("_crow"), "l"), Field(sides.field("_cpre"), "i")]
+        fields += [Field(sides.field("_crow"), "l"), Field(sides.field("_cpre"), "i"),
+                   Field(sides.field("_cperm"), "l")]
         fields += [Field(sides.field(synapse_pointer("c_" + p.name)), "d")
                    for p in synapse_model.parameters if p.name in part.array_parameters]
         row_sum = _row_sum(sides, synapse_model)

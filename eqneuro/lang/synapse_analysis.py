@@ -49,7 +49,7 @@ def analyse_synapse(model_file: ast.ModelFile, decl: ast.Declaration,
     on_post = _statements(source, on_post_items, specs, values, scope, "on_post")
     psp = _psp(source, psp_items[0], values, scope) if psp_items else None
     if psp_items:
-        _psp_reads_fixed(source, psp_items[0], state_names, on_pre_items, on_post_items)
+        _psp_reads_current(source, psp_items[0], state_names - set(every_step))
     model = SynapseModel(name, specs, on_pre, psp, state, on_post, every_step)
     closed = [v for v in state if v.name not in every_step]
     headers = _headers(model_file, decl)
@@ -178,16 +178,14 @@ def _flags(source: Source, equation, parameters, values) -> dict[str, sympy.Expr
     return out
 
 
-def _psp_reads_fixed(source: Source, psp: ast.Expr, state: set, on_pre_items,
-                     on_post_items) -> None:
-    """The psp is summed from copies of the synapse values in postsynaptic order, made
-    once per run: it may not read a value that the events change."""
-    changed = state | {item.target for item in tuple(on_pre_items) + tuple(on_post_items)}
+def _psp_reads_current(source: Source, psp: ast.Expr, closed: set) -> None:
+    """A variable integrated between events is stored as of its last event: the psp,
+    summed every step, cannot read it."""
     for use in psp.names:
-        if use.name in changed:
-            checks.fail(source, use.span, f"the psp reads '{use.name}', which the synapse's "
-                        "events change: not supported yet",
-                        "a psp may read the synapse's fixed values and the neurons' names")
+        if use.name in closed:
+            checks.fail(source, use.span, f"the psp reads '{use.name}', which is integrated "
+                        "between events: its stored value is not its value now",
+                        f"flag it ': every_step' to read it in the psp")
 
 
 def _parameters(source: Source, items) -> tuple[ParameterSpec, ...]:

@@ -577,6 +577,7 @@ class _ProjectionRun:
             np.cumsum(np.bincount(proj._post_index, minlength=n_post), out=crow[1:])
             a["_crow"] = crow
             a["_cpre"] = proj._pre_of_synapses()[by_post].astype(np.int32)
+            a["_cperm"] = by_post if self.order is None else self.order[by_post]
             for name, value in values.items():
                 if isinstance(value, np.ndarray):
                     a[synapse_pointer("c_" + name)] = np.ascontiguousarray(value[by_post])
