@@ -6,8 +6,9 @@
  *     on_post: y += A_MINUS; w = clip(w + x*W_MAX, 0, W_MAX)
  * In each step: the neurons, then on_pre of this step's spikes (delay 0; excitatory rows
  * with STDP, inhibitory ones a fixed weight), then on_post for this step's spikes over each
- * neuron's incoming excitatory synapses (rows by post neuron built at load). Every repeat
- * starts from the same weights.  Included by net_cuba.c when PLASTIC is defined. */
+ * neuron's incoming excitatory synapses (rows by post neuron built at load; best: the
+ * synapse 8 ahead in the row prefetched, as eqneuro does). Every repeat starts from the
+ * same weights.  Included by net_cuba.c when PLASTIC is defined. */
 #ifndef EQNEURO_NET_STDP_H
 #define EQNEURO_NET_STDP_H
 
@@ -63,6 +64,14 @@ static inline void stdp_bring_up_to_date(size_t syn, double t)
     stdp.y[syn] = stdp.y[syn] * exp(RATE_MINUS * D);
 }
 
+static inline void stdp_prefetch(int64_t syn)
+{
+    __builtin_prefetch(stdp.last + syn, 1);
+    __builtin_prefetch(stdp.x + syn, 1);
+    __builtin_prefetch(stdp.y + syn, 1);
+    __builtin_prefetch(stdp.w + syn, 1);
+}
+
 static inline double stdp_clip(double w)
 {
     double low = w > 0.0 ? w : 0.0;
@@ -92,7 +101,17 @@ static inline void stdp_deliver(const spiking_t *s, const spikes_t *sp, size_t f
     }
     for (size_t k = first; k < sp->n; k++) {
         int32_t j = sp->i[k];
-        for (int64_t q = stdp.prow[j]; q < stdp.prow[j + 1]; q++) {
+        int64_t end = stdp.prow[j + 1];
+#ifdef BEST     /* the synapses of j are scattered: prefetch 8 ahead, and the next row's first 8 */
+        if (k + 1 < sp->n)
+            for (int64_t q = stdp.prow[sp->i[k + 1]], e = q + 8; q < e && q < stdp.prow[sp->i[k + 1] + 1]; q++)
+                stdp_prefetch(stdp.psyn[q]);
+#endif
+        for (int64_t q = stdp.prow[j]; q < end; q++) {
+#ifdef BEST
+            if (q + 8 < end)
+                stdp_prefetch(stdp.psyn[q + 8]);
+#endif
             size_t syn = (size_t)stdp.psyn[q];
             stdp_bring_up_to_date(syn, t);
             stdp.y[syn] += A_MINUS;

@@ -40,6 +40,7 @@ class Delivery:
     prefetch: str               # the post array on_pre updates first (prefetched), or ""
     draws: tuple[str, ...] = ()  # per synapse and event, before the lines: _rnd<k> = ...
     repeats: bool = False       # counts _rep, the event's number among its neuron's in the step
+    decays: tuple[str, ...] = ()  # locals exp(a*D) of the closed forms, per synapse
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,8 @@ class PostEvents:
     loads: tuple[str, ...]
     lines: tuple[str, ...]      # for synapse _k of pre neuron _i onto the fired _j
     draw_locals: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()  # the per-synapse arrays the lines read at [_k]
+    decays: tuple[str, ...] = ()    # locals exp(a*D) of the closed forms, per synapse
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,8 @@ class _Sides(VariablePrinting):
         self.population = {"pre": part.pre, "post": part.post}
         self.snapshots: list[tuple[str, str]] = []         # (side, derived name)
         self.used: dict[str, str] = {}                     # field -> kind
+        self.gathered: dict[str, None] = {}                # per-synapse arrays read at [_k]
+        self.decays: list[str] = []                        # locals exp(a*D) per synapse
         self.constants: list[tuple[str, str]] = []         # (local, printed value)
         found = {x.name for st in synapse_model.on_pre for x in st.value.free_symbols
                  if draw_kind(x)}
@@ -67,16 +69,22 @@ class _Sides(VariablePrinting):
 
     def loads(self) -> tuple[str, ...]:
         """The locals used since the last call, in first-use order, then the constants of
-        the function (computed once per call from them)."""
+        the function (computed once per call from them); `gathered` and `decays` start
+        again too."""
         lines = tuple(f"cdef {C_TYPES[kind]} {name} = _net.{name}"
                       for name, kind in self.used.items())
         lines += tuple(f"cdef double {name} = {value}" for name, value in self.constants)
-        self.used, self.constants = {}, []
+        self.used, self.constants, self.gathered, self.decays = {}, [], {}, []
         return lines
+
+    def per_synapse(self, field: str) -> str:
+        """Element _k of the per-synapse array `field`."""
+        self.gathered[field] = None
+        return f"{self.use(field, 'd')}[_k]"
 
     def own(self, name: str) -> str:
         if name in self.part.array_parameters:
-            return f"{self.use(self.field(synapse_pointer(name)), 'd')}[_k]"
+            return self.per_synapse(self.field(synapse_pointer(name)))
         return self.use(self.field(c_name(name)), "f")
 
     def neuron(self, side: str, name: str) -> str:
@@ -293,9 +301,9 @@ def _delivery(sides: _Sides, synapse_model) -> Delivery:
             prefetch = target[:-len("[_j]")]
         lines.append(f"{target} = {value}")
     lines += sides.settle(synapse_model)
-    draws = sides.draw_lines()
+    draws, decays = sides.draw_lines(), tuple(sides.decays)
     return Delivery(f"p{sides.part.pre}", sides.part.delay, sides.loads(), tuple(lines),
-                    prefetch, draws, sides.repeats() and bool(draws))
+                    prefetch, draws, sides.repeats() and bool(draws), decays)
 
 
 def _post_events(sides: _Sides, synapse_model) -> PostEvents:
@@ -309,9 +317,10 @@ def _post_events(sides: _Sides, synapse_model) -> PostEvents:
         value = printer.doprint(sides.expression(statement.value, snapshot=False))
         lines.append(f"{sides.own(name)} = {value}")
     lines += sides.settle(synapse_model)
+    gathered, decays = tuple(sides.gathered), tuple(sides.decays)
     return PostEvents(f"p{sides.part.post}", sides.loads(), tuple(lines),
                       tuple(f"_rnd{len(sides.event_draws) + len(sides.psp_draws) + k}"
-                            for k in range(len(sides.post_draws))))
+                            for k in range(len(sides.post_draws))), gathered, decays)
 
 
 def _dense_sum(sides: _Sides, synapse_model) -> DenseSum:

@@ -16,6 +16,11 @@ def closed_form(synapse_model) -> tuple:
     return tuple(v for v in synapse_model.state if v.name not in synapse_model.every_step)
 
 
+def _local(constant: sympy.Symbol) -> str:
+    """The C local of a symbol `const:<local>`."""
+    return constant.name.partition(":")[2]
+
+
 class VariablePrinting:
     """Methods of _Sides (which provides use, field, own, expression and printer) for the
     per-synapse variables."""
@@ -35,12 +40,13 @@ class VariablePrinting:
 
     def last(self) -> str:
         """The time (ms) each synapse's variables were last brought up to date."""
-        return f"{self.use(self.field('_last'), 'd')}[_k]"
+        return self.per_synapse(self.field('_last'))
 
-    def evolved(self, variable) -> sympy.Expr:
+    def evolved(self, variable, decays: dict | None = None) -> sympy.Expr:
         """A per-synapse variable after ELAPSED ms: x*exp(a*D) + b/a*expm1(a*D) (no second
         term when b is 0), or x + b*D when a is 0 (sim/synapse_state.py computes the same
-        in NumPy); a and b/a of shared values are locals computed once per call."""
+        in NumPy); a and b/a of shared values are locals computed once per call. With
+        `decays` (shared rate -> its local), exp(a*D) of a shared rate is that local."""
         x = symbol(variable.name)
         rate = sympy.diff(variable.derivative, x)
         drive = sympy.simplify(variable.derivative - rate * x)
@@ -48,13 +54,37 @@ class VariablePrinting:
             value = x + drive * ELAPSED
         else:
             scale = drive / rate
+            factor = None
             if self.is_shared(rate):        # once per call, not a division per synapse
                 rate = self.constant(rate)
                 scale = self.constant(scale) if self.is_shared(scale) else scale
-            value = x * sympy.exp(rate * ELAPSED)
+                factor = decays.get(rate) if decays is not None else None
+            value = x * (factor if factor is not None else sympy.exp(rate * ELAPSED))
             if drive != 0:
                 value += scale * sympy_object("codegen.cfunctions.expm1")(rate * ELAPSED)
         return self.expression(value, snapshot=False)
+
+    def decay_lines(self, synapse_model, decays: dict) -> list[str]:
+        """exp(a*D) once per synapse for each distinct shared rate a of the closed forms,
+        into the locals _E0.. (filling `decays`); a rate equal at run time to an earlier
+        one takes its value instead of a second exp (STDP's tau_plus == tau_minus)."""
+        printer, lines = self.printer("_t"), []
+        for variable in closed_form(synapse_model):
+            x = symbol(variable.name)
+            rate = sympy.diff(variable.derivative, x)
+            if rate == 0 or not self.is_shared(rate):
+                continue
+            rate = self.constant(rate)
+            if rate in decays:
+                continue
+            local = f"_E{len(decays)}"
+            value = printer.doprint(sympy.exp(rate * ELAPSED))
+            for earlier, name in reversed(decays.items()):
+                value = f"{_local(name)} if {_local(earlier)} == {_local(rate)} else {value}"
+            decays[rate] = sympy.Symbol(f"const:{local}", real=True)
+            self.decays.append(local)
+            lines.append(f"{local} = {value}")
+        return lines
 
     def bounded(self, variable, value: str) -> str:
         """`value` within the variable's min and max."""
@@ -70,9 +100,12 @@ class VariablePrinting:
         if not closed_form(synapse_model):
             return []
         lines = [f"_D = _t - {self.last()}"]
+        decays: dict = {}
+        if len(closed_form(synapse_model)) > 1:
+            lines += self.decay_lines(synapse_model, decays)
         printer = self.printer("_t")
         for variable in closed_form(synapse_model):
-            value = printer.doprint(self.evolved(variable))
+            value = printer.doprint(self.evolved(variable, decays))
             lines.append(f"{self.own(variable.name)} = {self.bounded(variable, value)}")
         return lines
 

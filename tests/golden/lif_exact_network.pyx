@@ -49,6 +49,12 @@ cdef extern from *:
                                            const int64_t *row, int64_t i) {
         for (int64_t k = row[i]; k < row[i + 1]; k++) __builtin_prefetch(g + post[k], 1);
     }
+    /* Prefetch per-synapse values a[syn[q]] for q in [lo, min(lo + n, hi)): on_post's
+       synapses of one post neuron are scattered over the per-synapse arrays. */
+    static inline void eq_prefetch_synapses(const double *a, const int64_t *syn, int64_t lo,
+                                            int64_t hi, int64_t n) {
+        for (int64_t q = lo; q < hi && q < lo + n; q++) __builtin_prefetch(a + syn[q], 1);
+    }
     /* A SpikeSource: the events given for neuron i at `step` (its events are sorted by
        step; next[i] is the first not yet emitted, row[i + 1] the end of its events). */
     static inline int32_t eq_scheduled(int64_t *next, const int64_t *row, const int64_t *steps,
@@ -79,6 +85,8 @@ cdef extern from *:
     void eq_prefetch_row(const int32_t *post, const int64_t *row, int64_t i) nogil
     void eq_prefetch_targets(const double *g, const int32_t *post, const int64_t *row,
                              int64_t i) nogil
+    void eq_prefetch_synapses(const double *a, const int64_t *syn, int64_t lo, int64_t hi,
+                              int64_t n) nogil
     double eq_min(double a, double b) nogil
     double eq_max(double a, double b) nogil
     double eq_sign(double x) nogil
