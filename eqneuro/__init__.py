@@ -11,8 +11,21 @@ from .sim.projection import Projection  # noqa: E402
 from .sim.sources import PoissonGroup, SpikeSource  # noqa: E402
 from . import plot  # noqa: E402
 from .rates import fi_curve, firing_rates, population_rate  # noqa: E402
+from .analysis.stability import DtCheck, StabilityWarning  # noqa: E402
+
+_ANALYSIS = {"fixed_points": "equilibria", "FixedPoint": "equilibria",
+             "rheobase": "rheobase", "Rheobase": "rheobase"}
+
+
+def __getattr__(name: str):
+    """The analysis functions load SymPy and SciPy on first use, not on import."""
+    if name in _ANALYSIS:
+        import importlib
+        return getattr(importlib.import_module(f".analysis.{_ANALYSIS[name]}", __name__), name)
+    raise AttributeError(f"module 'eqneuro' has no attribute {name!r}")
 
 __all__ = ["Neuron", "Synapse", "load", "shipped_models", "Population", "Network", "Projection", "PoissonGroup",
            "SpikeSource", "SpikeMonitor",
            "StateMonitor", "ModelError", "BuildError", "SimulationError", "plot", "fi_curve",
-           "firing_rates", "population_rate", "__version__"]
+           "firing_rates", "population_rate", "fixed_points", "FixedPoint", "rheobase",
+           "Rheobase", "StabilityWarning", "DtCheck", "__version__"]

@@ -258,6 +258,56 @@ def command_check(args) -> int:
     return 0
 
 
+def command_analyse(args) -> int:
+    """Fixed points with their kinds, and the rheobase, of one neuron model."""
+    import eqneuro as eq
+
+    neuron = _load(args.model, None)
+    values = dict(parse_setting(text, 1) for text in args.set)
+    for name, value in values.items():
+        if isinstance(value, np.ndarray):
+            raise OptionError(f"--set {name}: analyse takes one value, not a range")
+    try:
+        points = eq.fixed_points(neuron, **values)
+    except (ValueError, TypeError) as why:
+        raise OptionError(str(why)) from None
+    shown = ", ".join(f"{k}={v:g}" for k, v in values.items())
+    print(f"{neuron.name}" + (f" ({shown})" if shown else "") + f": {len(points)} fixed "
+          f"point{'s' if len(points) != 1 else ''}")
+    for point in points:
+        state = ", ".join(f"{k} = {v:.6g}" for k, v in point.state.items())
+        eigenvalues = ", ".join(_shown_complex(e) for e in point.eigenvalues)
+        how = "exact" if point.exact else "numeric"
+        print(f"  {state}: {point.kind}{' (fires there)' if point.fires else ''}; "
+              f"eigenvalues {eigenvalues} ({how})")
+    if not neuron.info.has_spike:
+        return 0
+    current = args.current
+    if current not in neuron.parameters:
+        print(f"  rheobase: no parameter {current!r} to vary (use --current)")
+        return 0
+    rest = {k: v for k, v in values.items() if k != current}
+    try:
+        found = eq.rheobase(neuron, current, **rest)
+    except (ValueError, TypeError) as why:
+        print(f"  rheobase: {why}")
+        return 0
+    detail = "exact" if found.exact else (f"bracket {found.bracket[0]:.6g} .. "
+                                          f"{found.bracket[1]:.6g}" if found.bracket else "")
+    print(f"  rheobase ({current}): {float(found):.6g} by {found.method}" +
+          (f" ({detail})" if detail else ""))
+    if found.hopf is not None:
+        print(f"    the rest loses stability at {current} = {found.hopf:.6g}")
+    if found.saddle_node is not None:
+        print(f"    fixed points merge (saddle-node) at {current} = {found.saddle_node:.6g}")
+    return 0
+
+
+def _shown_complex(value) -> str:
+    value = complex(value)
+    return f"{value.real:.4g}" if value.imag == 0 else f"{value.real:.4g}{value.imag:+.4g}i"
+
+
 def command_list(args) -> int:
     import eqneuro as eq
     from .resources import resource_dir
@@ -305,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="eqneuro", description="Neuron models written as text equations.")
     parser.add_argument("--version", action="version", version=f"eqneuro {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                                     metavar="{run,check,list}")
+                                     metavar="{run,check,analyse,list}")
     run = commands.add_parser("run", help="simulate a shipped model or a .eqn file",
                               description="Simulate N neurons of a model and summarise.")
     run.add_argument("model", help="shipped name (lif, izhikevich.chattering) or a .eqn path")
@@ -329,6 +379,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", help="a .eqn model file")
     check.add_argument("--method", help="check with this integration method")
     check.set_defaults(handler=command_check)
+    analyse = commands.add_parser("analyse", help="fixed points and rheobase of a model",
+                                  description="Fixed points (state, kind, eigenvalues) and "
+                                              "the rheobase of one neuron model.")
+    analyse.add_argument("model", help="shipped name (lif, izhikevich:chattering) or a .eqn path")
+    analyse.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                         help="a parameter value (I=5); repeatable")
+    analyse.add_argument("--current", default="I", help="the input the rheobase varies (I)")
+    analyse.set_defaults(handler=command_analyse)
     listing = commands.add_parser("list", help="list the shipped models and variants")
     listing.set_defaults(handler=command_list)
     return parser

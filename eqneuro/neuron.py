@@ -156,6 +156,13 @@ class Neuron:
     def info(self) -> RuntimeInfo:
         return self._info
 
+    def check_dt(self, dt: float, duration: float, **values):
+        """Simulate the neuron at dt, dt/2 and dt/4 for `duration` ms (`values` set
+        parameters) and report the observed order of convergence and the spike-time drift
+        (an eq.DtCheck; print it)."""
+        from .analysis.stability import check_dt
+        return check_dt(self, dt, duration, **values)
+
     def __str__(self) -> str:
         return self._record["text"]
 

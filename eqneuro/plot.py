@@ -1,4 +1,5 @@
-"""Plots of recorded activity: spike raster, state traces, population rate, f-I curve.
+"""Plots of recorded activity (spike raster, state traces, population rate, f-I curve) and of
+a model's phase plane.
 
 matplotlib is imported only when something is drawn. With `ax=None` a function draws into
 pyplot's current Axes; pass an Axes (e.g. of a `matplotlib.figure.Figure`) to keep pyplot
@@ -131,3 +132,109 @@ def overview(spikes=None, state_monitor=None, duration: float | None = None,
     if title:
         figure.suptitle(title)
     return figure
+
+
+_KIND_STYLES = {   # marker, face colour: filled = stable, open = unstable
+    "stable node": ("o", "k"), "stable focus": ("o", "tab:blue"), "stable": ("o", "k"),
+    "unstable node": ("o", "white"), "unstable focus": ("o", "lightblue"),
+    "unstable": ("o", "white"), "saddle": ("X", "tab:red"), "center": ("D", "tab:green"),
+    "degenerate": ("s", "tab:orange"),
+}
+
+
+def phase_plane(neuron, x: str = "v", y: str = "u", ax=None, *, xlim=None, ylim=None,
+                trajectory: float | None = None, start: dict | None = None, dt: float = 0.1,
+                density: float = 1.0, **values):
+    """The phase plane of state variables x and y: the vector field (streamlines), both
+    nullclines (from the equations: SymPy's solution where it finds one, else the zero
+    contour of the derivative), the fixed points marked by kind, and with `trajectory`
+    (ms) a simulated trajectory from `start` (default the initial values), its reset jumps
+    dashed. `values` set parameters, or hold other state variables (by default they are
+    held at the stable fixed point)."""
+    from .analysis.phase import phase_plane_data
+    plane = phase_plane_data(neuron, x, y, values)
+    path = _trajectory(neuron, x, y, values, start, trajectory, dt) if trajectory else None
+    xlim, ylim = _limits(plane, path, xlim, ylim)
+    ax = _axes(ax)
+    xs, ys = np.linspace(*xlim, 60), np.linspace(*ylim, 60)
+    u, w = plane.field(xs, ys)
+    scale_x, scale_y = xlim[1] - xlim[0], ylim[1] - ylim[0]
+    ax.streamplot(xs, ys, u / scale_x, w / scale_y, density=density, color="0.75",
+                  linewidth=0.7, arrowsize=0.8)
+    for variable, colour in ((x, "tab:orange"), (y, "tab:purple")):
+        curves = plane.nullcline(variable, xlim, ylim)
+        label = f"d{variable}/dt = 0"
+        if curves is None:
+            fine_x, fine_y = np.linspace(*xlim, 400), np.linspace(*ylim, 400)
+            field = plane.field(fine_x, fine_y)[0 if variable == x else 1]
+            ax.contour(fine_x, fine_y, field, levels=[0.0], colors=[colour], linewidths=1.5)
+            ax.plot([], [], color=colour, label=label)
+        else:
+            for k, (cx, cy) in enumerate(curves):
+                ax.plot(cx, cy, color=colour, lw=1.5, label=label if k == 0 else None)
+    if path is not None:
+        for k, (px, py) in enumerate(path["segments"]):
+            ax.plot(px, py, color="k", lw=1.0, label="trajectory" if k == 0 else None)
+        for (x0, y0), (x1, y1) in path["jumps"]:
+            ax.plot([x0, x1], [y0, y1], color="k", lw=0.8, ls="--")
+    seen = set()
+    for point in plane.fixed_points:
+        marker, face = _KIND_STYLES[point.kind]
+        ax.plot(point.state[x], point.state[y], marker=marker, ms=9, mfc=face, mec="k",
+                ls="none", zorder=5, label=point.kind if point.kind not in seen else None)
+        seen.add(point.kind)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def _trajectory(neuron, x, y, values, start, duration, dt) -> dict:
+    """A simulated trajectory split at the spikes: segments, and the reset jumps."""
+    from .sim.monitors import SpikeMonitor, StateMonitor
+    from .sim.network import Network
+    from .sim.population import Population
+    pop = Population(neuron, 1)
+    for name, value in values.items():
+        setattr(pop, name, value)
+    for name, value in (start or {}).items():
+        setattr(pop, name, value)
+    trace = StateMonitor(pop, [x, y], record=[0])
+    objects = [pop, trace]
+    spikes = SpikeMonitor(pop) if neuron.info.has_spike else None
+    if spikes is not None:
+        objects.append(spikes)
+    steps = int(round(duration / dt))
+    Network(*objects, dt=dt).run(steps * dt, progress=False)
+    px, py = np.asarray(getattr(trace, x))[:, 0], np.asarray(getattr(trace, y))[:, 0]
+    cuts = [] if spikes is None else sorted({int(round(t / dt)) for t in spikes.t})
+    segments, jumps, begin = [], [], 0
+    for cut in cuts:              # sample `cut` is the first after the reset
+        if 0 < cut < len(px):
+            segments.append((px[begin:cut], py[begin:cut]))
+            jumps.append(((px[cut - 1], py[cut - 1]), (px[cut], py[cut])))
+            begin = cut
+    segments.append((px[begin:], py[begin:]))
+    return {"segments": segments, "jumps": jumps, "x": px, "y": py}
+
+
+def _limits(plane, path, xlim, ylim):
+    def span(name, given):
+        if given is not None:
+            low, high = (float(v) for v in given)
+            if not low < high:
+                raise ValueError(f"limits of {name} must be (low, high) with low < high")
+            return low, high
+        values = [p.state[name] for p in plane.fixed_points]
+        if path is not None:
+            values += list(path["x" if name == plane.x else "y"])
+        values = [v for v in values if np.isfinite(v)]
+        if not values:
+            raise ValueError(f"no fixed point or trajectory to place the plane: give "
+                             f"{'xlim' if name == plane.x else 'ylim'}")
+        low, high = min(values), max(values)
+        margin = max(0.2 * (high - low), 0.1 * max(abs(low), abs(high)), 1e-3)
+        return low - margin, high + margin
+    return span(plane.x, xlim), span(plane.y, ylim)

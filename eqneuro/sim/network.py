@@ -9,6 +9,7 @@ import weakref
 
 import numpy as np
 
+from ..analysis.stability import check_network
 from ..assemble import network_kernel
 from ..compile.kernel_abi import (BLOCK, c_name, field_name, input_pointer, monitor_buffer,
                                   parameter_pointer, state_pointer, synapse_pointer)
@@ -76,6 +77,7 @@ class Network:
             population._eq_initialise(self._seed, stream)
         for stream, projection in enumerate(self._projections):
             projection._eq_realise(self._seed, stream)
+        check_network(self._populations, self._dt)
         self._step = _starting_step(self._populations, self._monitors, self._dt)
         self.build_seconds = 0.0
         self.cache_hits = 0

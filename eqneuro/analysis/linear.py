@@ -1,0 +1,80 @@
+"""A neuron's derivatives and Jacobian with its parameters left as names, as op-trees kept in
+the model cache: the Network's dt check evaluates them without SymPy on a warm start."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..evaluate import evaluate, to_tree
+
+
+@dataclass(frozen=True)
+class Linearisation:
+    names: tuple[str, ...]
+    derivatives: tuple            # op-trees of f
+    jacobian: tuple               # op-trees, row by row
+
+    def f(self, values: dict, point: dict) -> np.ndarray:
+        scope = {**values, **point, "t": 0.0}
+        with np.errstate(all="ignore"):
+            return np.array([float(evaluate(tree, scope)) for tree in self.derivatives])
+
+    def jacobian_at(self, values: dict, point: dict) -> np.ndarray:
+        scope = {**values, **point, "t": 0.0}
+        with np.errstate(all="ignore"):
+            return np.array([[float(evaluate(tree, scope)) for tree in row]
+                             for row in self.jacobian])
+
+    def rest(self, values: dict, start: dict, iterations: int = 60) -> dict:
+        """The fixed point Newton's method reaches from `start` (steps limited to 10 % of
+        the state's size), or `start` itself when it does not converge."""
+        x = np.array([start[n] for n in self.names], dtype=float)
+        for _ in range(iterations):
+            point = dict(zip(self.names, x))
+            f = self.f(values, point)
+            if not np.all(np.isfinite(f)):
+                break
+            if np.max(np.abs(f)) <= 1e-12 * max(1.0, np.max(np.abs(x))):
+                return point
+            try:
+                step = np.linalg.solve(self.jacobian_at(values, point), f)
+            except np.linalg.LinAlgError:
+                break
+            limit = 0.1 * max(1.0, float(np.max(np.abs(x))))
+            size = float(np.max(np.abs(step)))
+            if not np.isfinite(size):
+                break
+            x = x - step * min(1.0, limit / size) if size > 0 else x
+        return dict(start)
+
+
+def linearisation(neuron) -> Linearisation:
+    from ..compile.modelcache import load_record, save_record
+    key = neuron._key + "-linear"
+    record = load_record(key)
+    if record is None:
+        record = _record(neuron)
+        save_record(key, record)
+    tuples = lambda v: tuple(tuples(x) for x in v) if isinstance(v, list) else v
+    return Linearisation(tuple(record["names"]), tuples(record["f"]), tuples(record["J"]))
+
+
+def _record(neuron) -> dict:
+    import sympy
+
+    from ..compile.regularise import guard_expression
+    from ..functions import draw_kind, noise_name, symbol
+    model = neuron.model
+    state = [symbol(n) for n in model.state_names]
+    raw = []
+    for variable in model.state:
+        expr = model.inline_assignments(variable.derivative)
+        expr = expr.xreplace({s: 0 for s in expr.free_symbols
+                              if noise_name(s) or draw_kind(s)})
+        raw.append(expr)
+    jacobian = sympy.Matrix(raw).jacobian(state)
+    guard = lambda e: to_tree(guard_expression(e, state))
+    return {"names": list(model.state_names), "f": [guard(e) for e in raw],
+            "J": [[guard(jacobian[i, j]) for j in range(len(state))]
+                  for i in range(len(state))]}
