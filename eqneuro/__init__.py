@@ -11,10 +11,10 @@ from .sim.projection import Projection  # noqa: E402
 from .sim.sources import PoissonGroup, SpikeSource  # noqa: E402
 from . import plot  # noqa: E402
 from .rates import fi_curve, firing_rates, population_rate  # noqa: E402
-from .analysis.stability import DtCheck, StabilityWarning  # noqa: E402
+from .compile.stability import StabilityWarning  # noqa: E402
 
 _ANALYSIS = {"fixed_points": "equilibria", "FixedPoint": "equilibria",
-             "rheobase": "rheobase", "Rheobase": "rheobase"}
+             "rheobase": "rheobase", "Rheobase": "rheobase", "DtCheck": "dt_check"}
 
 
 def __getattr__(name: str):

@@ -160,8 +160,8 @@ class Neuron:
         """Simulate the neuron at dt, dt/2 and dt/4 for `duration` ms (`values` set
         parameters) and report the observed order of convergence and the spike-time drift
         (an eq.DtCheck; print it)."""
-        from .analysis.stability import check_dt
-        return check_dt(self, dt, duration, **values)
+        import eqneuro      # the simulations use the public API (eq.Network, eq.Population)
+        return eqneuro.DtCheck.measure(self, dt, duration, **values)
 
     def __str__(self) -> str:
         return self._record["text"]
@@ -209,6 +209,10 @@ def _analyse(source: Source, selected: str | None, name: str | None, method: str
     numeric = regularise(model)
     try:
         update = plan(numeric, method)
+        if method is None and model.method is None and update.method == "rk4":
+            from .compile.stability import automatic_method
+            stiff = automatic_method(numeric, lambda m: _integrates(numeric, m))
+            update = plan(numeric, stiff) if stiff else update
     except Unsupported as why:
         chosen = method or model.method
         working = [m for m in METHOD_NAMES if m != chosen and _integrates(numeric, m)]

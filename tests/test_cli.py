@@ -172,7 +172,7 @@ def test_version_prints_the_package_version(tmp_path):
 # ---- in-process: every kind of bad option ---------------------------------------------
 
 @pytest.mark.parametrize("args, message", [
-    ([], "required: {run,check,list}"),
+    ([], "required: {run,check,analyse,list}"),
     (["frob"], "invalid choice: 'frob'"),
     (["run", "liff"], "no shipped model 'liff'; did you mean 'lif'?"),
     (["run", "lif.nope"], "no neuron or variant 'nope'"),

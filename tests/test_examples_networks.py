@@ -166,3 +166,13 @@ def test_short_term_plasticity_depresses_and_facilitates(tmp_path):
     facilitating = number(r"facilitating: .*8th / 1st = ([\d.]+)", out)
     assert depressing < 0.2 and facilitating > 2.0
     assert 0.3 < number(r"depressing: .*after 500 ms: ([\d.]+)", out) < 0.7   # recovering
+
+
+@pytest.mark.slow
+def test_phase_planes_print_each_patterns_rest_and_rheobase(tmp_path):
+    out = run_example("phase_planes", tmp_path)
+    assert re.search(r"adex:tonic\s+stable focus at -70\.0, saddle at -44\.5\s+220\.4 "
+                     r"\(saddle-node\)", out), out
+    assert 3.75 < number(r"izhikevich:regular_spiking .*?(\d\.\d+) \(simulation\)", out) < 3.80
+    assert number(r"adex:delayed_accelerating .*?(\d+\.\d+) \(saddle-node\)", out) == \
+        pytest.approx(28.83, abs=0.01)

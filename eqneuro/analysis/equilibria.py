@@ -13,7 +13,7 @@ import numpy as np
 import sympy
 from scipy import optimize
 
-from .system import System, system_of
+from .system import System, evaluator, system_of
 
 DEFAULT_DOMAIN = (-1000.0, 1000.0)
 SAMPLES = 200_001          # grid points over the domain of a numeric search
@@ -172,12 +172,10 @@ def _polynomial_roots(g, primary: str):
 def _scalar_roots(g, primary: str, bounds) -> list[float]:
     """Every root of g in `bounds`: sign changes on a grid of SAMPLES points refined by
     brentq, and touching zeros (double roots) at the grid's local minima of |g|."""
-    from .system import _evaluate
-    from ..evaluate import to_tree
-    tree = to_tree(g)
-    f = lambda value: float(_evaluate(tree, {primary: value}))
+    g_of = evaluator(g)
+    f = lambda value: float(g_of({primary: value}))
     grid = np.linspace(bounds[0], bounds[1], SAMPLES)
-    values = np.asarray(_evaluate(tree, {primary: grid}), dtype=float) * np.ones_like(grid)
+    values = np.asarray(g_of({primary: grid}), dtype=float) * np.ones_like(grid)
     finite = np.isfinite(values)
     roots = list(grid[finite & (values == 0.0)])
     change = finite[:-1] & finite[1:] & (np.sign(values[:-1]) * np.sign(values[1:]) < 0)
@@ -186,8 +184,8 @@ def _scalar_roots(g, primary: str, bounds) -> list[float]:
                                      maxiter=200))
     size = np.abs(values)
     terms = g.args if isinstance(g, sympy.Add) else (g,)
-    magnitude_trees = [to_tree(term) for term in terms]
-    magnitude = lambda z: sum(abs(float(_evaluate(t, {primary: z}))) for t in magnitude_trees)
+    parts = [evaluator(term) for term in terms]
+    magnitude = lambda z: sum(abs(float(part({primary: z}))) for part in parts)
     inner = np.flatnonzero(finite[1:-1] & finite[:-2] & finite[2:]
                            & (size[1:-1] <= size[:-2]) & (size[1:-1] <= size[2:])) + 1
     for k in inner:
@@ -211,13 +209,11 @@ def _distinct(roots, bounds) -> list[float]:
 
 def _complete(system: System, primary: str, solved: dict, root: float) -> dict:
     """The whole state at a root of g."""
-    from .system import _evaluate
-    from ..evaluate import to_tree
     point = {primary: float(root)}
     for name in system.names:
         if name != primary:
-            expr = system.guarded(solved[name])
-            point[name] = float(_evaluate(to_tree(expr), {primary: float(root)}))
+            value = evaluator(system.guarded(solved[name]))
+            point[name] = float(value({primary: point[primary]}))
     return {n: point[n] for n in system.names}
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import sympy
 
 from .equilibria import FixedPoint, equilibria
-from .system import System, _evaluate, system_of
-from ..evaluate import to_tree
+from .system import System, evaluator, system_of
+from ..compile.linearisation import differentiated
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,8 +50,8 @@ class PhasePlane:
             grid = np.linspace(lim[0], lim[1], samples)
             curves = []
             for solution in solutions:
-                values = np.asarray(_evaluate(to_tree(self.system.guarded(solution)),
-                                              {along: grid}), dtype=complex) * np.ones(samples)
+                curve = evaluator(self.system.guarded(solution))
+                values = np.asarray(curve({along: grid}), dtype=complex) * np.ones(samples)
                 values = np.where(np.abs(values.imag) < 1e-9, values.real, np.nan)
                 pair = (grid, values) if solve_for == self.y else (values, grid)
                 curves.append(pair)
@@ -93,7 +93,7 @@ def _reduced(system: System, x: str, y: str, held: dict) -> System:
     raw = tuple(system.raw[k].xreplace(substitution) for k in keep)
     state = [sympy.Symbol(x, real=True), sympy.Symbol(y, real=True)]
     jacobian = sympy.Matrix(raw).jacobian(state)
-    guard = lambda e: system.guarded(e)
+    guard = lambda e: system.guarded(differentiated(e))
     spike = system.spike.xreplace(substitution) if system.spike is not None else None
     return System(system.neuron, (x, y), raw, tuple(guard(e) for e in raw),
                   tuple(tuple(guard(jacobian[i, j]) for j in range(2)) for i in range(2)),

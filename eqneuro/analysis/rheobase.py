@@ -17,8 +17,7 @@ import sympy
 from scipy import optimize
 
 from .equilibria import equilibria, reduce_to_one
-from .system import _evaluate, system_of
-from ..evaluate import to_tree
+from .system import evaluator, system_of
 
 BRANCH_SAMPLES = 4001          # points along the rest branch checked for stability
 SCAN_POINTS = 33               # currents simulated side by side in one bisection round
@@ -96,14 +95,14 @@ def _from_equations(neuron, current, values, rest, domain):
     if slope == 0 or slope.has(drive):
         return None, None
     G = -g.xreplace({drive: 0}) / slope                 # the input that makes x an equilibrium
-    G_tree = to_tree(system.guarded(G))
-    G_of = lambda z: float(_evaluate(G_tree, {primary: z}))
+    G_values = evaluator(system.guarded(G))
+    G_of = lambda z: float(G_values({primary: z}))
     x0 = rest[primary]
     direction = 1.0 if _derivative(G_of, x0) > 0 else -1.0
     span = abs(rest[primary]) + 1000.0 if domain is None or primary not in domain else \
         (domain[primary][1] - x0 if direction > 0 else x0 - domain[primary][0])
     grid = x0 + direction * np.linspace(0.0, span, BRANCH_SAMPLES * 25)
-    G_grid = np.asarray(_evaluate(G_tree, {primary: grid}), dtype=float) * np.ones_like(grid)
+    G_grid = np.asarray(G_values({primary: grid}), dtype=float) * np.ones_like(grid)
     point_at = _point_maker(system, primary, solved, current)
     firing = np.array([system.fires(point_at(z, G_of(z))) for z in grid[:: 25]])
     # the first fold (G' = 0) and the first point where the spike condition holds
@@ -156,12 +155,12 @@ def _from_equations(neuron, current, values, rest, domain):
 
 
 def _point_maker(system, primary, solved, current):
-    trees = {n: to_tree(system.guarded(solved[n])) for n in system.names if n != primary}
+    parts = {n: evaluator(system.guarded(solved[n])) for n in system.names if n != primary}
 
     def point_at(z: float, drive: float) -> dict:
         point = {primary: float(z)}
-        for name, tree in trees.items():
-            point[name] = float(_evaluate(tree, {primary: float(z), current: drive}))
+        for name, part in parts.items():
+            point[name] = float(part({primary: float(z), current: drive}))
         return {n: point[n] for n in system.names}
     return point_at
 

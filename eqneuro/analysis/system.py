@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from ..compile.linearisation import differentiated
 from ..compile.regularise import guard_expression
 from ..evaluate import evaluate, to_tree
 from ..functions import draw_kind, input_symbol, input_target, noise_name, symbol
@@ -100,7 +101,7 @@ def system_of(neuron, values: dict, keep: tuple[str, ...] = ()) -> System:
     jacobian = sympy.Matrix(raw).jacobian(state)
     guard = lambda e: guard_expression(e, state)
     derivatives = tuple(guard(e) for e in raw)
-    rows = tuple(tuple(guard(jacobian[i, j]) for j in range(len(state)))
+    rows = tuple(tuple(guard(differentiated(jacobian[i, j])) for j in range(len(state)))
                  for i in range(len(state)))
     spike = model.inline_assignments(model.spike).xreplace(substitution) \
         if model.spike is not None else None
@@ -142,3 +143,10 @@ def _number(name: str, value) -> float:
 def _evaluate(tree: tuple, values: dict):
     with np.errstate(all="ignore"):
         return evaluate(tree, values)
+
+
+def evaluator(expr):
+    """`expr` (SymPy) as a function of a dict of names -> numbers or arrays (NumPy, with
+    floating-point warnings silenced: NaN and inf are results, not errors)."""
+    tree = to_tree(expr)
+    return lambda values: _evaluate(tree, values)

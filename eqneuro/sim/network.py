@@ -9,7 +9,8 @@ import weakref
 
 import numpy as np
 
-from ..analysis.stability import check_network
+from ..compile.stability import DEFAULT_DT
+from .stability_check import check_network
 from ..assemble import network_kernel
 from ..compile.kernel_abi import (BLOCK, c_name, field_name, input_pointer, monitor_buffer,
                                   parameter_pointer, state_pointer, synapse_pointer)
@@ -31,7 +32,7 @@ def _address(array: np.ndarray) -> int:
 class Network:
     """Populations and monitors simulated together with one time step `dt` (ms)."""
 
-    def __init__(self, *objects, dt: float = 0.1, threads: int = 1, seed=None):
+    def __init__(self, *objects, dt: float = DEFAULT_DT, threads: int = 1, seed=None):
         self._dt = _checked_dt(dt)
         self._threads = _checked_threads(threads)
         self._seed = fresh_seed() if seed is None else check_seed(seed)

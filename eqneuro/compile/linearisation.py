@@ -50,22 +50,45 @@ class Linearisation:
 
 
 def linearisation(neuron) -> Linearisation:
-    from ..compile.modelcache import load_record, save_record
+    from .modelcache import load_record, save_record
     key = neuron._key + "-linear"
     record = load_record(key)
     if record is None:
-        record = _record(neuron)
+        record = linear_record(neuron.model)
         save_record(key, record)
+    return from_record(record)
+
+
+def from_record(record: dict) -> Linearisation:
     tuples = lambda v: tuple(tuples(x) for x in v) if isinstance(v, list) else v
     return Linearisation(tuple(record["names"]), tuples(record["f"]), tuples(record["J"]))
 
 
-def _record(neuron) -> dict:
+def initial_state(model) -> dict | None:
+    """The `init` values with the default parameters (None if they draw random numbers)."""
+    from ..functions import draw_kind
+    values = {p.name: p.value for p in model.parameters}
+    values.update({f"sum({t})": 0.0 for t in model.inputs})
+    pending = {s.name: s.init for s in model.state}
+    if any(draw_kind(x) for e in pending.values() for x in e.free_symbols):
+        return None
+    state: dict = {}
+    while pending:
+        ready = [n for n, e in pending.items()
+                 if all(x.name in values or x.name in state for x in e.free_symbols)]
+        if not ready:
+            return None
+        for name in ready:
+            with np.errstate(all="ignore"):
+                state[name] = float(evaluate(to_tree(pending.pop(name)), {**values, **state}))
+    return state
+
+
+def linear_record(model) -> dict:
     import sympy
 
-    from ..compile.regularise import guard_expression
+    from .regularise import guard_expression
     from ..functions import draw_kind, noise_name, symbol
-    model = neuron.model
     state = [symbol(n) for n in model.state_names]
     raw = []
     for variable in model.state:
@@ -74,7 +97,18 @@ def _record(neuron) -> dict:
                               if noise_name(s) or draw_kind(s)})
         raw.append(expr)
     jacobian = sympy.Matrix(raw).jacobian(state)
-    guard = lambda e: to_tree(guard_expression(e, state))
+    guard = lambda e: to_tree(guard_expression(differentiated(e), state))
     return {"names": list(model.state_names), "f": [guard(e) for e in raw],
             "J": [[guard(jacobian[i, j]) for j in range(len(state))]
                   for i in range(len(state))]}
+
+
+def differentiated(expr):
+    """A derivative made evaluable: DiracDelta (of a step, heaviside or sign) is 0 where it
+    is defined; a derivative SymPy leaves unevaluated is NaN (callers then difference f)."""
+    import sympy
+    if not isinstance(expr, sympy.Basic):       # a plain number
+        return sympy.Float(expr)
+    expr = expr.replace(sympy.DiracDelta, lambda *args: sympy.Integer(0))
+    return expr.replace(lambda e: isinstance(e, (sympy.Derivative, sympy.Subs)),
+                        lambda e: sympy.nan)
