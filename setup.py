@@ -34,6 +34,8 @@ setup(
         "jinja2>=3.1",
         "matplotlib>=3.7",
         "tqdm>=4.60",
+        "pandas>=2.0",
+        "dask[distributed]>=2024.1",
     ],
     extras_require={
         "test": ["pytest>=7", "hypothesis>=6"],

@@ -13,19 +13,21 @@ from . import plot  # noqa: E402
 from .rates import fi_curve, firing_rates, population_rate  # noqa: E402
 from .compile.stability import StabilityWarning  # noqa: E402
 
-_ANALYSIS = {"fixed_points": "equilibria", "FixedPoint": "equilibria",
-             "rheobase": "rheobase", "Rheobase": "rheobase", "DtCheck": "dt_check"}
+_LAZY = {"fixed_points": "analysis.equilibria", "FixedPoint": "analysis.equilibria",
+         "rheobase": "analysis.rheobase", "Rheobase": "analysis.rheobase",
+         "DtCheck": "analysis.dt_check", "sweep": "sweeps.runner"}
 
 
 def __getattr__(name: str):
-    """The analysis functions load SymPy and SciPy on first use, not on import."""
-    if name in _ANALYSIS:
+    """The analysis and sweep functions load SymPy, SciPy, pandas and Dask on first use,
+    not on import."""
+    if name in _LAZY:
         import importlib
-        return getattr(importlib.import_module(f".analysis.{_ANALYSIS[name]}", __name__), name)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'eqneuro' has no attribute {name!r}")
 
 __all__ = ["Neuron", "Synapse", "load", "shipped_models", "Population", "Network", "Projection", "PoissonGroup",
            "SpikeSource", "SpikeMonitor",
            "StateMonitor", "ModelError", "BuildError", "SimulationError", "plot", "fi_curve",
            "firing_rates", "population_rate", "fixed_points", "FixedPoint", "rheobase",
-           "Rheobase", "StabilityWarning", "DtCheck", "__version__"]
+           "Rheobase", "StabilityWarning", "DtCheck", "sweep", "__version__"]

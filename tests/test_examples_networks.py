@@ -176,3 +176,26 @@ def test_phase_planes_print_each_patterns_rest_and_rheobase(tmp_path):
     assert 3.75 < number(r"izhikevich:regular_spiking .*?(\d\.\d+) \(simulation\)", out) < 3.80
     assert number(r"adex:delayed_accelerating .*?(\d+\.\d+) \(saddle-node\)", out) == \
         pytest.approx(28.83, abs=0.01)
+
+
+def test_brunel_phase_diagram_separates_the_regular_and_irregular_states(tmp_path):
+    figure = tmp_path / "pd.png"
+    done = subprocess.run([sys.executable, str(EXAMPLES / "brunel_phase_diagram.py"),
+                           str(figure), "--small"], capture_output=True, text=True,
+                          timeout=600, env=dict(os.environ), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert figure.read_bytes().startswith(PNG_SIGNATURE)
+    rows = {float(g): (float(rate), float(cv)) for g, nu, rate, cv, *_ in
+            (line.split() for line in done.stdout.splitlines()[1:3])}
+    assert rows[3.0][0] > 200 and rows[3.0][1] < 0.1       # synchronous-regular
+    assert rows[6.0][0] < 60 and rows[6.0][1] > 0.4        # asynchronous-irregular
+
+
+def test_fi_family_curves_start_at_their_rheobases(tmp_path):
+    out = run_example("fi_family", tmp_path)
+    assert number(r"a =    0 nS: rheobase\s+([\d.]+) pA \(saddle-node\)", out) == \
+        pytest.approx(180.0, abs=0.01)
+    assert number(r"a =    2 nS: rheobase\s+([\d.]+) pA", out) == pytest.approx(220.38, abs=0.01)
+    assert number(r"errors: (\d+)", out) == 0
+    assert number(r"a =   20 nS: .*rate at 800 pA ([\d.]+) Hz", out) < \
+        number(r"a =    0 nS: .*rate at 800 pA ([\d.]+) Hz", out)

@@ -73,7 +73,28 @@ def _suffix() -> str:
     return sysconfig.get_config_var("EXT_SUFFIX") or importlib.machinery.EXTENSION_SUFFIXES[0]
 
 
+_RECORDERS: list[set] = []     # open recordings of the cache files this process uses
+
+
+@contextlib.contextmanager
+def recording_cache_files():
+    """Collects (in the set it yields) the paths of every cache file read or written inside
+    the block: kernels and model records, what another machine needs to skip compiling."""
+    used: set = set()
+    _RECORDERS.append(used)
+    try:
+        yield used
+    finally:
+        _RECORDERS.remove(used)
+
+
+def note_cache_file(path: Path) -> None:
+    for used in _RECORDERS:
+        used.add(Path(path))
+
+
 def _import(name: str, path: Path):
+    note_cache_file(path)
     if name in sys.modules:
         return sys.modules[name]
     loader = importlib.machinery.ExtensionFileLoader(name, str(path))

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from .. import __version__
-from .build import cache_dir
+from .build import cache_dir, note_cache_file
 
 
 @functools.cache
@@ -44,14 +44,18 @@ def _enabled() -> bool:
 def load_record(key: str) -> dict | None:
     if not _enabled():
         return None
+    path = _folder() / f"{key}.json"
     try:
-        return json.loads((_folder() / f"{key}.json").read_text())
+        record = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
+    note_cache_file(path)
+    return record
 
 
 def save_record(key: str, record: dict) -> None:
     _write(_folder() / f"{key}.json", json.dumps(record))
+    note_cache_file(_folder() / f"{key}.json")
 
 
 def _write(path: Path, text: str) -> None:
@@ -70,11 +74,15 @@ def network_kernel_name(structure_key: str) -> str | None:
     """The module built for a NetworkStructure (its key), if one was built before."""
     if not _enabled():
         return None
+    path = _folder() / f"{structure_key}.network"
     try:
-        return (_folder() / f"{structure_key}.network").read_text().strip() or None
+        name = path.read_text().strip() or None
     except OSError:
         return None
+    note_cache_file(path)
+    return name
 
 
 def save_network_kernel_name(structure_key: str, module: str) -> None:
     _write(_folder() / f"{structure_key}.network", module)
+    note_cache_file(_folder() / f"{structure_key}.network")
