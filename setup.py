@@ -12,8 +12,8 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
-    packages=["eqneuro", "eqneuro.lang", "eqneuro.compile", "eqneuro.sim", "eqneuro.grammar",
-              "eqneuro.templates", "eqneuro.models"],
+    packages=["eqneuro", "eqneuro.lang", "eqneuro.compile", "eqneuro.sim", "eqneuro.analysis",
+              "eqneuro.sweeps", "eqneuro.grammar", "eqneuro.templates", "eqneuro.models"],
     package_dir={
         "eqneuro": "eqneuro",
         "eqneuro.grammar": "grammar",

@@ -143,7 +143,7 @@ _KIND_STYLES = {   # marker, face colour: filled = stable, open = unstable
 
 
 def phase_plane(neuron, x: str = "v", y: str = "u", ax=None, *, xlim=None, ylim=None,
-                trajectory: float | None = None, start: dict | None = None, dt: float = 0.1,
+                trajectory: float | None = None, start: dict | None = None, dt: float = 0.01,
                 density: float = 1.0, **values):
     """The phase plane of state variables x and y: the vector field (streamlines), both
     nullclines (from the equations: SymPy's solution where it finds one, else the zero
@@ -196,6 +196,14 @@ def _trajectory(neuron, x, y, values, start, duration, dt) -> dict:
     from .sim.monitors import SpikeMonitor, StateMonitor
     from .sim.network import Network
     from .sim.population import Population
+    inputs = [name for name in values if name.startswith("sum(")]
+    if inputs:
+        raise ValueError(f"{inputs[0]} is an input sum: the plane takes it, but a simulated "
+                         "trajectory of the neuron alone has no projection to give it")
+    for name in start or {}:
+        if name not in neuron.variables:
+            raise ValueError(f"start: {name!r} is not a state variable of {neuron.name!r} "
+                             f"({', '.join(neuron.variables)})")
     pop = Population(neuron, 1)
     for name, value in values.items():
         setattr(pop, name, value)
@@ -209,7 +217,8 @@ def _trajectory(neuron, x, y, values, start, duration, dt) -> dict:
     steps = int(round(duration / dt))
     Network(*objects, dt=dt).run(steps * dt, progress=False)
     px, py = np.asarray(getattr(trace, x))[:, 0], np.asarray(getattr(trace, y))[:, 0]
-    cuts = [] if spikes is None else sorted({int(round(t / dt)) for t in spikes.t})
+    resets = spikes is not None and bool(neuron.model.reset)
+    cuts = sorted({int(round(t / dt)) for t in spikes.t}) if resets else []
     segments, jumps, begin = [], [], 0
     for cut in cuts:              # sample `cut` is the first after the reset
         if 0 < cut < len(px):

@@ -245,3 +245,56 @@ def test_the_automatic_choice_avoids_rk4_where_it_is_unstable_at_the_default_dt(
     assert eq.Neuron(text.format(tau=0.02), method="rk4").method == "rk4"   # as asked
     with pytest.warns(eq.StabilityWarning, match="rk4 at dt = 0.1 ms"):
         eq.Network(eq.Population(eq.Neuron(text.format(tau=0.02), method="rk4"), 1))
+
+
+def test_review_cases_of_the_fixed_point_search():
+    """Cases found by a review: a variable whose own rate can vanish is not eliminated
+    (Lotka-Volterra's centre was lost), jumps and poles are not roots, flat stretches do not
+    make a minimum search at every grid point, and an exact saddle-node is degenerate."""
+    lotka = eq.Neuron("""
+    parameters: alpha = 1.0; beta = 0.5; delta = 0.2; gamma = 0.6
+    equations:
+        dx/dt = x * (alpha - beta * y)
+        dy/dt = y * (delta * x - gamma)
+    """)
+    points = eq.fixed_points(lotka, domain={"x": (-10, 10), "y": (-10, 10)})
+    assert [(round(p.state["x"], 9), round(p.state["y"], 9), p.kind) for p in points] == \
+        [(0.0, 0.0, "saddle"), (3.0, 2.0, "center")]
+    jump = eq.Neuron("equations: dv/dt = -v + 2*heaviside(v - 1)")
+    assert [p.state["v"] for p in eq.fixed_points(jump, domain={"v": (-10, 10)})] == \
+        pytest.approx([0.0, 2.0])
+    pole = eq.Neuron("equations: dv/dt = tan(v)")
+    assert [p.state["v"] for p in eq.fixed_points(pole, domain={"v": (-3, 3)})] == [0.0]
+    (flat,) = eq.fixed_points(eq.Neuron("equations: dv/dt = tanh(v) - 0.5"))
+    assert flat.state["v"] == pytest.approx(math.atanh(0.5), abs=1e-12)
+    tonic = eq.load("adex:tonic")
+    fold = float(eq.rheobase(tonic))
+    assert [p.kind for p in eq.fixed_points(tonic, I=fold)] == ["degenerate"]
+
+
+def test_review_cases_of_the_dt_checks():
+    stiff = eq.Neuron("""
+    parameters: tau = 0.04; I = 1.0
+    equations: tau * dv/dt = -v + I
+    method: euler
+    """)
+    net = eq.Network(eq.Population(stiff, 1), dt=0.01)
+    with pytest.warns(eq.StabilityWarning, match="euler at dt = 0.1 ms"):
+        net.dt = 0.1
+    with pytest.warns(eq.StabilityWarning):
+        report = stiff.check_dt(0.1, 5.0)
+    assert report.diverged and math.isnan(report.order) and "unstable" in str(report)
+    noisy = eq.Neuron("parameters: tau = 10.0\nequations: tau * dv/dt = -v + xi")
+    with pytest.raises(ValueError, match="white noise"):
+        noisy.check_dt(0.1, 10.0)
+    driven = eq.Neuron("""
+    parameters: I = 0.0
+    equations:
+        10 * dv/dt = -v + I + sum(exc) - w
+        100 * dw/dt = -w
+    spike: v > 1
+    reset: v = 0
+    """)
+    assert float(eq.rheobase(driven, **{"sum(exc)": 0.25})) == pytest.approx(0.75)
+    with pytest.raises(ValueError, match="input sum"):     # no projection gives it alone
+        eq.plot.phase_plane(driven, "v", "w", trajectory=10.0, **{"sum(exc)": 0.25})

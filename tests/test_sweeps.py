@@ -2,6 +2,7 @@
 loop with the same seeds, a failing point is reported in its row, a killed worker's point is
 run again, workers without a compiler (and with caches of their own) run the kernels the
 first point built, and the seeds do not depend on the number of workers."""
+import math
 import os
 from pathlib import Path
 
@@ -120,3 +121,15 @@ def test_points_and_errors():
     with pytest.raises(ValueError, match="seed must be"):
         eq.sweep(noisy_sum, {"x": [1]}, seed=-1)
     assert point_seed(5, 3) == point_seed(5, 3) != point_seed(5, 4)
+
+
+def test_the_model_form_checks_before_running_and_reports_derived_values():
+    with pytest.raises(ValueError, match="'J' is not a parameter of 'LIF'"):
+        eq.sweep(eq.load("lif"), {"J": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="duration must be a positive"):
+        eq.sweep(eq.load("lif"), {"I": [1.0, 2.0]}, duration=-1.0)
+    with pytest.raises(TypeError, match="1-D array"):
+        eq.sweep(eq.load("lif"), {"I": np.array(1.0)})
+    table = eq.sweep(eq.load("rate"), {"I": [1.0]}, duration=100.0, progress=False)
+    assert list(table.columns) == ["I", "v", "r", "seed", "error", "seconds"]
+    assert table.r[0] == pytest.approx(1.0 - math.exp(-10.0), rel=1e-9)

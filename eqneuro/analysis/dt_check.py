@@ -20,9 +20,15 @@ class DtCheck:
     spike_drift: float                # max |t_dt - t_dt/4| of matched spikes (ms), nan if none
     compared_until: float             # ms: the trajectories are compared up to here
     exact: bool = False               # the runs differ by rounding only
+    diverged: bool = False            # the run at dt differs from dt/2 by more than the
+                                      # values themselves: dt is unstable or far too large
 
     def __str__(self) -> str:
-        if self.exact:
+        if self.diverged:
+            lines = [f"dt = {self.dt:g} ms: the run at dt differs from the one at dt/2 by "
+                     "more than the values' size: dt is unstable or far too large for the "
+                     "method (no order is measurable)"]
+        elif self.exact:
             lines = [f"dt = {self.dt:g} ms: the runs differ by rounding only (the method is "
                      "exact for this model)"]
         else:
@@ -52,6 +58,10 @@ def check_dt(neuron, dt: float, duration: float, **values) -> DtCheck:
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or not math.isfinite(value) or value <= 0:
             raise ValueError(f"{label} must be a positive number of ms, got {value!r}")
+    from ..functions import noise_name
+    if any(noise_name(s) for v in neuron.model.state for s in v.derivative.free_symbols):
+        raise ValueError(f"{neuron.name!r} has white noise: runs at dt, dt/2 and dt/4 draw "
+                         "different noise, so their differences say nothing of dt")
     steps = int(round(duration / dt))
     if steps < 2 or abs(steps * dt - duration) > 1e-9 * duration:
         raise ValueError(f"duration {duration} ms must be a multiple of dt = {dt} ms (at least "
@@ -87,10 +97,10 @@ def check_dt(neuron, dt: float, duration: float, **values) -> DtCheck:
         coarse_all, fine_all = max(coarse_all, coarse / scale), max(fine_all, fine / scale)
     rounding = coarse_all <= 1e-12 and fine_all <= 1e-12      # exact: no dt dependence
     order = math.log2(coarse_all / fine_all) if fine_all > 0 and coarse_all > 0 and \
-        not rounding else math.nan
+        not rounding and coarse_all <= 1.0 else math.nan
     matched = min(len(spike_times[0]), len(spike_times[2]))
     drift = float(np.max(np.abs(spike_times[0][:matched] - spike_times[2][:matched]))) \
         if matched else math.nan
     compared = float(times[keep][-1]) if keep.any() else 0.0
     return DtCheck(float(dt), order, errors, tuple(len(t) for t in spike_times), drift,
-                   compared, rounding)
+                   compared, rounding, bool(coarse_all > 1.0 or not math.isfinite(coarse_all)))

@@ -53,7 +53,7 @@ def fixed_points(neuron, domain: dict | None = None, **values) -> list[FixedPoin
 
 def equilibria(system: System, domain: dict | None = None) -> list[FixedPoint]:
     domain = _domains(system, domain)
-    reduced = reduce_to_one(system)
+    reduced = reduce_to_one(system, domain=domain)
     if reduced is None:
         points, exact = _search_all(system, domain), False
     else:
@@ -76,7 +76,7 @@ def classify(system: System, point: dict, exact: bool = False) -> FixedPoint:
 
 def kind_of(eigenvalues: np.ndarray) -> str:
     eigenvalues = np.asarray(eigenvalues, dtype=complex)
-    tol = 1e-9 * max(1.0, float(np.max(np.abs(eigenvalues))))
+    tol = 1.5e-8 * max(1.0, float(np.max(np.abs(eigenvalues))))     # sqrt(machine eps)
     real, imag = eigenvalues.real, eigenvalues.imag
     if len(eigenvalues) > 2:
         if np.all(real < -tol):
@@ -95,15 +95,20 @@ def kind_of(eigenvalues: np.ndarray) -> str:
     return "saddle"
 
 
-def reduce_to_one(system: System, keep=()):
+def reduce_to_one(system: System, keep=(), domain: dict | None = None):
     """(x, {y: y(x)}, g(x)) with the fixed points the roots of g and y = y(x) there, solving
-    each other variable from its own equation where that is linear in it; None if no
-    variable allows it. Symbols in `keep` may stay in the expressions."""
+    each other variable from its own equation where that is linear in it, with a slope
+    that does not vanish for x in the domain (dy/dt = c(x) y + d(x) has the equilibria
+    y = -d/c only where c != 0; where c can vanish, so that dy/dt = (x - 1) y has the
+    equilibria y = 0 and also x = 1, the variable is not eliminated); None if no variable
+    allows it. Symbols in `keep` may stay in the expressions (a slope may not hold them)."""
+    domain = domain or {n: DEFAULT_DOMAIN for n in system.names}
     names = system.names
     for primary in _candidates(system):
         x = sympy.Symbol(primary, real=True)
         equations = {n: e for n, e in zip(names, system.raw)}
         solved: dict[str, sympy.Expr] = {}
+        slopes: list[sympy.Expr] = []
         pending = [n for n in names if n != primary]
         progress = True
         while pending and progress:
@@ -115,6 +120,7 @@ def reduce_to_one(system: System, keep=()):
                 if slope == 0 or slope.has(y):
                     continue
                 value = -expr.xreplace({y: 0}) / slope
+                slopes = [c.xreplace({y: value}) for c in slopes] + [slope]
                 solved[name] = value
                 for other in equations:
                     equations[other] = equations[other].xreplace({y: value})
@@ -127,9 +133,22 @@ def reduce_to_one(system: System, keep=()):
         g = equations[primary]
         allowed = {x} | {sympy.Symbol(k, real=True) for k in keep}
         if all(s in allowed for s in g.free_symbols) and \
-                all(s in allowed for v in solved.values() for s in v.free_symbols):
+                all(s in allowed for v in solved.values() for s in v.free_symbols) and \
+                all(_never_zero(system.guarded(c), primary, domain[primary]) for c in slopes):
             return primary, solved, g
     return None
+
+
+def _never_zero(slope, primary: str, bounds) -> bool:
+    """Whether `slope` (of the primary variable only) keeps one sign on the domain."""
+    if slope.is_number:
+        return slope != 0
+    if any(s.name != primary for s in slope.free_symbols):
+        return False
+    grid = np.linspace(bounds[0], bounds[1], SAMPLES // 10)
+    values = np.asarray(evaluator(slope)({primary: grid}), dtype=float) * np.ones_like(grid)
+    values = values[np.isfinite(values)]
+    return values.size > 0 and (bool(np.all(values > 0)) or bool(np.all(values < 0)))
 
 
 def _candidates(system: System) -> list[str]:
@@ -174,26 +193,33 @@ def _scalar_roots(g, primary: str, bounds) -> list[float]:
     brentq, and touching zeros (double roots) at the grid's local minima of |g|."""
     g_of = evaluator(g)
     f = lambda value: float(g_of({primary: value}))
+    terms = [evaluator(term) for term in (g.args if isinstance(g, sympy.Add) else (g,))]
+    magnitude = lambda z: sum(np.abs(np.asarray(term({primary: z}), dtype=float))
+                              for term in terms)
     grid = np.linspace(bounds[0], bounds[1], SAMPLES)
     values = np.asarray(g_of({primary: grid}), dtype=float) * np.ones_like(grid)
     finite = np.isfinite(values)
     roots = list(grid[finite & (values == 0.0)])
     change = finite[:-1] & finite[1:] & (np.sign(values[:-1]) * np.sign(values[1:]) < 0)
     for k in np.flatnonzero(change):
-        roots.append(optimize.brentq(f, grid[k], grid[k + 1], xtol=1e-14, rtol=1e-15,
-                                     maxiter=200))
+        root = optimize.brentq(f, grid[k], grid[k + 1], xtol=1e-14, rtol=1e-15, maxiter=200)
+        ends = max(abs(values[k]), abs(values[k + 1]))
+        if abs(f(root)) <= 1e-6 * ends or abs(f(root)) <= 1e-9 * float(magnitude(root)):
+            roots.append(root)           # a root, not a jump or a pole where g changes sign
     size = np.abs(values)
-    terms = g.args if isinstance(g, sympy.Add) else (g,)
-    parts = [evaluator(term) for term in terms]
-    magnitude = lambda z: sum(abs(float(part({primary: z}))) for part in parts)
+    # touching zeros: strict local minima of |g| that are small beside g's terms
     inner = np.flatnonzero(finite[1:-1] & finite[:-2] & finite[2:]
-                           & (size[1:-1] <= size[:-2]) & (size[1:-1] <= size[2:])) + 1
+                           & (size[1:-1] <= size[:-2]) & (size[1:-1] <= size[2:])
+                           & ((size[1:-1] < size[:-2]) | (size[1:-1] < size[2:]))) + 1
+    window = 50              # a double root's |g| grows quadratically: 2500x at 50 points
+    inner = [k for k in inner
+             if size[k] <= 1e-3 * np.nanmax(size[max(0, k - window):k + window + 1])]
     for k in inner:
         if change[k - 1] or change[k] or values[k] == 0.0:
             continue
         best = optimize.minimize_scalar(lambda z: abs(f(z)), bounds=(grid[k - 1], grid[k + 1]),
                                         method="bounded", options={"xatol": 1e-12})
-        if abs(f(best.x)) <= 1e-10 * magnitude(best.x):     # zero to rounding: a double root
+        if abs(f(best.x)) <= 1e-10 * float(magnitude(best.x)):   # zero to rounding: a double root
             roots.append(float(best.x))
     return _distinct(roots, bounds)
 

@@ -237,6 +237,11 @@ def _fires_repetitively(neuron, current, values, rest, duration, dt, currents) -
     if current in shared and currents.size > 1:
         return np.array([_fires_repetitively(neuron, current, values, rest, duration, dt,
                                              [c])[0] for c in currents])
+    inputs = [name for name in values if name.startswith("sum(")]
+    if inputs:
+        raise ValueError(f"{inputs[0]} is an input sum: the equations take it, but a "
+                         "simulation of the neuron alone has no projection to give it; make "
+                         "it a parameter of the model to simulate with it")
     pop = Population(neuron, currents.size)
     for name, value in values.items():
         setattr(pop, name, value)

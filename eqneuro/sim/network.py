@@ -129,6 +129,7 @@ class Network:
                 if isinstance(monitor, StateMonitor):
                     monitor._every(dt)
             self._dt, self._step = dt, step
+        check_network(self._populations, dt)
 
     @property
     def threads(self) -> int:

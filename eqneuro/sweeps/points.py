@@ -23,8 +23,9 @@ def sweep_points(grid, points) -> tuple[tuple[str, ...], list[dict]]:
         for name in names:
             _check_name(name)
             column = grid[name]
-            if isinstance(column, (str, bytes)) or not isinstance(column, (Sequence, np.ndarray)):
-                raise TypeError(f"grid[{name!r}] must be a list (or array) of values")
+            if isinstance(column, (str, bytes)) or not isinstance(column, (Sequence, np.ndarray)) \
+                    or np.ndim(column) != 1:
+                raise TypeError(f"grid[{name!r}] must be a list (or 1-D array) of values")
             if len(column) == 0:
                 raise ValueError(f"grid[{name!r}] is empty")
             values.append(list(column))

@@ -38,6 +38,8 @@ def sweep(target, grid=None, *, points=None, seed: int = 0, client=None,
     elif not callable(target):
         raise TypeError(f"sweep needs a function or an eq.Neuron, not {type(target).__name__}")
     names, chosen = sweep_points(grid, points)
+    if isinstance(target, ModelRun):
+        target.check(names)
     seed = _checked_seed(seed)
     seeds = [point_seed(seed, k) for k in range(len(chosen))]
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)

@@ -39,8 +39,19 @@ class ModelRun:
         out = {}
         if spikes is not None:
             out = {"rate": len(spikes.t) / self.duration * 1000.0, "spikes": len(spikes.t)}
-        out.update({name: float(getattr(pop, name)[0]) for name in self.neuron.variables})
+        out.update({name: float(getattr(pop, name)[0])
+                    for name in self.neuron.variables + self.neuron.derived})
         return out
+
+    def check(self, names) -> None:
+        """Before any point runs: the names are parameters, duration and dt make sense."""
+        for label, value in (("duration", self.duration), ("dt", self.dt)):
+            if not np.isfinite(value) or value <= 0:
+                raise ValueError(f"{label} must be a positive number of ms, got {value!r}")
+        for name in names:
+            if name not in self.neuron.parameters:
+                raise ValueError(f"{name!r} is not a parameter of {self.neuron.name!r} "
+                                 f"(parameters: {', '.join(self.neuron.parameters)})")
 
 
 def run_point(target, index: int, point: dict, seed: int) -> dict:
