@@ -12,6 +12,7 @@ from .sim.sources import PoissonGroup, SpikeSource  # noqa: E402
 from . import plot  # noqa: E402
 from .rates import fi_curve, firing_rates, population_rate  # noqa: E402
 from .compile.stability import StabilityWarning  # noqa: E402
+from .timed_array import TimedArray  # noqa: E402
 
 _LAZY = {"fixed_points": "analysis.equilibria", "FixedPoint": "analysis.equilibria",
          "rheobase": "analysis.rheobase", "Rheobase": "analysis.rheobase",
@@ -30,4 +31,4 @@ __all__ = ["Neuron", "Synapse", "load", "shipped_models", "Population", "Network
            "SpikeSource", "SpikeMonitor",
            "StateMonitor", "ModelError", "BuildError", "SimulationError", "plot", "fi_curve",
            "firing_rates", "population_rate", "fixed_points", "FixedPoint", "rheobase",
-           "Rheobase", "StabilityWarning", "DtCheck", "sweep", "__version__"]
+           "Rheobase", "StabilityWarning", "TimedArray", "DtCheck", "sweep", "__version__"]

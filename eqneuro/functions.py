@@ -188,6 +188,30 @@ def scheduled_symbol():
     return symbol(SCHEDULED)
 
 
+TIMED_PREFIX = "$timed:"
+
+
+def timed_symbol(name: str):
+    """The value of the TimedArray `name` in the step, as `name(t)` reads it: one value per
+    neuron (one for all when the array is 1-D), held over the step like an input sum(T)."""
+    return symbol(f"{TIMED_PREFIX}{name}")
+
+
+def timed_name(value) -> str | None:
+    """The TimedArray of a timed symbol (or its name), else None."""
+    name = value if isinstance(value, str) else getattr(value, "name", None)
+    if not isinstance(name, str) or not name.startswith(TIMED_PREFIX):
+        return None
+    return name[len(TIMED_PREFIX):]
+
+
+def held_over_step(value) -> bool:
+    """Inputs sum(T), random draws and TimedArray values: one value per neuron and step,
+    the same in every stage of an integration method."""
+    return input_target(value) is not None or draw_kind(value) is not None \
+        or timed_name(value) is not None
+
+
 def draw_order(name: str) -> tuple:
     """Draws in a fixed order: random calls by their place in the text, then noises by name."""
     rest = name[len(DRAW_PREFIX):].split(":", 1)[1]

@@ -10,6 +10,7 @@ from .compile.modelcache import load_record, model_key, save_record
 from .lang.parser import normalise
 from .lang.tables import METHOD_NAMES, sections_of
 from .compile.propagators import PropagatorInfo
+from .timed_array import TimedArrays, checked_timed_arrays, unused_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,8 @@ class RuntimeInfo:
     propagators: tuple[PropagatorInfo, ...] = ()         # exact integration: expm per run
     inputs: tuple[str, ...] = ()     # targets T of sum(T), first use first; each is read as
                                      # the name functions.input_name(T) in the op-trees
+    timed: tuple[str, ...] = ()      # TimedArrays called, name(t): read as the name
+                                     # functions.timed_symbol(name) in the op-trees
 
 
 def _section_text(kind: str, value, owner: str = "Neuron") -> str:
@@ -81,31 +84,43 @@ class Neuron:
     `Neuron(text)` takes the sections of a model file (optionally under `neuron Name:`);
     `Neuron(parameters=..., equations=..., spike=..., reset=..., refractory=..., functions=...,
     method=..., name=...)` takes them one by one. Invalid text raises `eqneuro.ModelError`.
+    `timed_arrays={"stim": eq.TimedArray(values, dt)}` lets the text call `stim(t)`.
     """
 
     def __init__(self, text: str | None = None, *, parameters=None, equations=None,
                  functions=None, spike=None, reset=None, refractory=None, method=None,
-                 name: str | None = None, file: str | None = None):
+                 name: str | None = None, file: str | None = None, timed_arrays=None):
         keyword_sections = dict(parameters=parameters, equations=equations, functions=functions,
                                 spike=spike, reset=reset, refractory=refractory)
         if method is not None and not isinstance(method, str):
             raise TypeError("method must be a string such as 'rk4'")
         text, selected = model_text(text, keyword_sections, name)
+        timed = checked_timed_arrays(timed_arrays, "Neuron")
         self._source = Source(normalise(text), file)
         self._selected = selected
         self._name_given = name
         self._requested_method = method
-        self._key = model_key(self._source.text, selected, name, method)
+        self._timed_names = tuple(sorted(timed))
+        self._key = model_key(self._source.text, selected, name, method, self._timed_names)
         record = load_record(self._key)
         if record is None:
             record = _record_of(self._analysis())
             save_record(self._key, record)
         self._record = record
         self._info = _info_of(record)
+        unused_message(timed, self._info.timed, "neuron")
+        self._timed = TimedArrays(timed)
 
     def _analysis(self) -> "_Analysed":
         """The full analysis (SymPy); skipped on a warm start until something needs it."""
-        return _analyse(self._source, self._selected, self._name_given, self._requested_method)
+        return _analyse(self._source, self._selected, self._name_given, self._requested_method,
+                        self._timed_names)
+
+    @property
+    def timed_arrays(self) -> "TimedArrays":
+        """The TimedArrays the model calls, by name; one may be replaced by another
+        (`neuron.timed_arrays["stim"] = eq.TimedArray(...)`) between runs."""
+        return self._timed
 
     @property
     def model(self):
@@ -189,7 +204,8 @@ class _Analysed:
 
 
 @functools.lru_cache(maxsize=256)
-def _analyse(source: Source, selected: str | None, name: str | None, method: str | None):
+def _analyse(source: Source, selected: str | None, name: str | None, method: str | None,
+             timed: tuple[str, ...] = ()):
     from .lang.analysis import analyse_neuron, check_variants, find_neuron
     from .errors import did_you_mean
     from .compile.methods import Unsupported, plan
@@ -205,7 +221,7 @@ def _analyse(source: Source, selected: str | None, name: str | None, method: str
     if all(d.name is None for d in tree.neurons):
         selected = None             # sections without `neuron X:`: name= names the neuron
     decl = find_neuron(tree, selected)
-    model = analyse_neuron(tree, decl, default_name=name or "Neuron")
+    model = analyse_neuron(tree, decl, default_name=name or "Neuron", timed=timed)
     numeric = regularise(model)
     try:
         update = plan(numeric, method)
@@ -252,7 +268,7 @@ def _record_of(analysed: _Analysed) -> dict:
         "state": [[s.name, to_tree(s.init)] for s in numeric.state],
         "assignments": [[a.name, to_tree(a.value)] for a in numeric.assignments],
         "has_spike": model.spike is not None, "has_refractory": model.refractory is not None,
-        "inputs": list(model.inputs),
+        "inputs": list(model.inputs), "timed": list(model.timed),
         "propagators": [[[[to_tree(entry) for entry in row] for row in p.matrix],
                          [[i, j, symbol.name] for i, j, symbol in p.outputs], p.kind]
                         for p in plan.propagators],
@@ -274,4 +290,4 @@ def _info_of(record: dict) -> RuntimeInfo:
         propagators=tuple(PropagatorInfo(_tuples(matrix), tuple((i, j, n) for i, j, n in outputs),
                                          kind)
                           for matrix, outputs, kind in record["propagators"]),
-        inputs=tuple(record["inputs"]))
+        inputs=tuple(record["inputs"]), timed=tuple(record["timed"]))

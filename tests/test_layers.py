@@ -2,7 +2,8 @@
 
 Levels, lowest first; a module may import modules of its own level or lower, never higher
 (lazy imports inside functions count too):
-    base      errors, resources, functions, evaluate, randomness   (no SymPy at import time)
+    base      errors, resources, functions, evaluate, randomness, timed_array
+              (no SymPy at import time)
     lang      text -> checked models (Lark, SymPy)
     compile   models -> generated, compiled, cached kernels
     facades   neuron, synapse, library, assemble: model texts with their plans and kernels
@@ -16,7 +17,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "eqneuro"
 BASE = {"eqneuro.errors", "eqneuro.resources", "eqneuro.functions", "eqneuro.evaluate",
-        "eqneuro.randomness"}
+        "eqneuro.randomness", "eqneuro.timed_array"}
 FACADES = {"eqneuro.neuron", "eqneuro.synapse", "eqneuro.library", "eqneuro.assemble"}
 LEVELS = ("base", "lang", "compile", "facades", "sim", "tools")
 

@@ -11,7 +11,7 @@ import sympy
 from ..compile.linearisation import differentiated
 from ..compile.regularise import guard_expression
 from ..evaluate import evaluate, to_tree
-from ..functions import draw_kind, input_symbol, input_target, noise_name, symbol
+from ..functions import draw_kind, input_symbol, input_target, noise_name, symbol, timed_symbol
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,6 +80,11 @@ def system_of(neuron, values: dict, keep: tuple[str, ...] = ()) -> System:
         raise ValueError(f"neuron {model.name!r} has no differential equations to analyse")
     known = dict(neuron.parameters)
     known.update({f"sum({t})": 0.0 for t in model.inputs})
+    missing = [name for name in model.timed if name not in values and name not in keep]
+    if missing:
+        raise ValueError(f"{missing[0]!r} is a TimedArray, a function of time: give the "
+                         f"value it holds for the analysis, e.g. {missing[0]}=1.0")
+    known.update({name: 0.0 for name in model.timed})
     for name, value in values.items():
         if name not in known:
             raise ValueError(_unknown(name, model, known))
@@ -89,7 +94,9 @@ def system_of(neuron, values: dict, keep: tuple[str, ...] = ()) -> System:
         if name in keep:
             continue
         target = name[4:-1] if name.startswith("sum(") else None
-        substitution[input_symbol(target) if target else symbol(name)] = sympy.Float(value)
+        named = input_symbol(target) if target else \
+            timed_symbol(name) if name in model.timed else symbol(name)
+        substitution[named] = sympy.Float(value)
     state = [symbol(n) for n in model.state_names]
     raw = []
     for variable in model.state:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sympy
 
 from ..functions import (SCHEDULED, draw_kind, draw_order, input_symbol, input_target,
-                         scheduled_symbol, symbol)
+                         scheduled_symbol, symbol, timed_symbol)
 from ..lang.model import NeuronModel
 from .kernel_abi import (Layout, c_name, field_name, input_local, input_pointer, monitor_buffer,
                          parameter_pointer, state_pointer)
@@ -182,6 +182,9 @@ class _Builder:
         names.update({input_symbol(target).name: input_local(target) for target in self.inputs})
         names.update({name: f"_rnd{k}" for k, name in enumerate(self.draws)})
         names[SCHEDULED] = "eq_scheduled(_ev_next, _ev_row, _ev_step, _i, _g + 1)"
+        for k, name in enumerate(self.model.timed):     # loaded at _t, read afresh at _tn
+            names[timed_symbol(name).name] = f"_ta{k}" if time == "_t" else \
+                timed_read(k, time)
         return CythonPrinter({"t": time, "dt": "_dt", **names})
 
     def scheduled(self) -> bool:
@@ -197,6 +200,8 @@ class _Builder:
             per_neuron = s in self.array_coefficients
             args.append(Argument(argument_name(s.name, per_neuron), "d" if per_neuron else "f"))
         args += [Argument(input_pointer(target), "d") for target in self.inputs]
+        for k in range(len(self.model.timed)):
+            args += [Argument(timed_field(k, part), kind) for part, kind in TIMED_FIELDS]
         args.append(Argument("_ref", "i"))
         if self.draws:
             args += [Argument("_key0", "u"), Argument("_key1", "u")]
@@ -231,6 +236,8 @@ class _Builder:
                       for target in self.inputs]
             lines += [f"{self.local(argument_name(s.name, False))} = "
                       f"{argument_name(s.name, True)}[_i]" for s in self.array_coefficients]
+            lines += [f"{self.local(f'_ta{k}')} = {timed_read(k, '_t')}"
+                      for k in range(len(self.model.timed))]
         return lines
 
     def assignments_for(self, exprs, printer) -> list[str]:
@@ -324,6 +331,20 @@ class _Builder:
             records=records, keeps_fired=keeps_fired, draws=bool(self.draws),
             draw_prepass=self.draw_prepass(),
             counts=self.model.spike_counts)
+
+
+# A TimedArray's kernel arguments: neuron _i reads values[k * cols + colstep * _i] with
+# k = floor(t / dt + SLACK) clipped to the samples (eqneuro/timed_array.py).
+TIMED_FIELDS = (("values", "d"), ("rows", "n"), ("cols", "n"), ("colstep", "n"), ("dt", "f"))
+
+
+def timed_field(k: int, part: str) -> str:
+    return f"_ta{k}_{part}"
+
+
+def timed_read(k: int, time: str) -> str:
+    args = ", ".join(timed_field(k, part) for part, _ in TIMED_FIELDS)
+    return f"eq_timed({args}, {time}, _i)"
 
 
 def _recorded_value(name: str) -> str:

@@ -66,9 +66,10 @@ def from_record(record: dict) -> Linearisation:
 
 def initial_state(model) -> dict | None:
     """The `init` values with the default parameters (None if they draw random numbers)."""
-    from ..functions import draw_kind
+    from ..functions import draw_kind, timed_symbol
     values = {p.name: p.value for p in model.parameters}
     values.update({f"sum({t})": 0.0 for t in model.inputs})
+    values.update({timed_symbol(name).name: 0.0 for name in model.timed})
     pending = {s.name: s.init for s in model.state}
     if any(draw_kind(x) for e in pending.values() for x in e.free_symbols):
         return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Rational as R
 
-from ..functions import draw_kind, input_target, noise_draw, noise_name, symbol
+from ..functions import draw_kind, held_over_step, input_target, noise_draw, noise_name, symbol
 from ..lang.model import NeuronModel
 from ..lang.special import Exprel
 
@@ -262,13 +262,15 @@ def _depending_on(m, held: list[int]) -> set[int]:
 
 
 def _with_inputs(xs, m, b):
-    """Inputs sum(T) and random draws hold one value over a step: in the propagator they
-    are extra variables with zero derivative, so that their coefficients are parameters'
-    functions (computed once per run) and the kernel multiplies them by the step's values."""
-    if any(draw_kind(s) for entry in m for s in entry.free_symbols):
-        raise Unsupported("a random draw multiplies a state variable of a coupled system")
-    inputs = sorted({s for entry in b for s in entry.free_symbols
-                     if input_target(s) or draw_kind(s)}, key=lambda s: s.name)
+    """Inputs sum(T), random draws and TimedArray values hold one value over a step: in the
+    propagator they are extra variables with zero derivative, so that their coefficients are
+    parameters' functions (computed once per run) and the kernel multiplies them by the
+    step's values."""
+    if any(held_over_step(s) for entry in m for s in entry.free_symbols):
+        raise Unsupported("an input sum(T), a random draw or a TimedArray multiplies a state "
+                          "variable of a coupled system")
+    inputs = sorted({s for entry in b for s in entry.free_symbols if held_over_step(s)},
+                    key=lambda s: s.name)
     if not inputs:
         return xs, m, b
     n, k = len(xs), len(inputs)
@@ -279,8 +281,8 @@ def _with_inputs(xs, m, b):
         for j, u in enumerate(inputs):
             coefficient = sympy.diff(const, u)
             if coefficient.has(*inputs, *xs):
-                raise Unsupported("an input sum(T) or a random draw enters the equations "
-                                  "non-linearly")
+                raise Unsupported("an input sum(T), a random draw or a TimedArray enters "
+                                  "the equations non-linearly")
             wide[i, n + j] = coefficient
             const = const - coefficient * u
         rest[i] = sympy.simplify(const)

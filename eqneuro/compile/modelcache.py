@@ -28,8 +28,11 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def model_key(text: str, selected: str | None, name: str | None, method: str | None) -> str:
+def model_key(text: str, selected: str | None, name: str | None, method: str | None,
+              timed: tuple[str, ...] = ()) -> str:
     parts = [_fingerprint(), text, repr(selected), repr(name), repr(method)]
+    if timed:
+        parts.append(repr(timed))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 

@@ -74,12 +74,14 @@ def automatic_method(model, integrates) -> str | None:
     resting state with DEFAULT_DT when rk4 is not ("exponential", else "implicit", the
     first that `integrates(m)`), or None to keep rk4."""
     from .linearisation import from_record, initial_state, linear_record
+    from ..functions import timed_symbol
     start = initial_state(model)
     if start is None:
         return None
     linear = from_record(linear_record(model))
     values = {p.name: p.value for p in model.parameters}
     values.update({f"sum({t})": 0.0 for t in model.inputs})
+    values.update({timed_symbol(name).name: 0.0 for name in model.timed})   # as inputs: 0
     jacobian = linear.jacobian_at(values, linear.rest(values, start))
     if not np.all(np.isfinite(jacobian)) or \
             not instabilities("rk4", DEFAULT_DT, jacobian, model.state_names):

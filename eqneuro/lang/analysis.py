@@ -9,7 +9,8 @@ from sympy.core.function import AppliedUndef
 from . import checks
 from . import syntax as ast
 from ..errors import Source, Span, did_you_mean
-from ..functions import derivative_symbol, is_noise_name, noise_symbol, symbol
+from ..functions import (derivative_symbol, is_noise_name, noise_symbol, symbol, timed_name,
+                         timed_symbol)
 from .model import Assignment, NeuronModel, ParameterSpec, ResetAssignment, StateVariable
 from .parameters import checked_parameters, constant_value, parameter_values, real_and_finite
 from .tables import METHOD_NAMES, TIME_NAMES
@@ -22,10 +23,11 @@ def analyse_file(model_file: ast.ModelFile) -> tuple[NeuronModel, ...]:
 
 
 def analyse_neuron(model_file: ast.ModelFile, decl: ast.Declaration,
-                   default_name: str = "Neuron") -> NeuronModel:
+                   default_name: str = "Neuron", timed: tuple[str, ...] = ()) -> NeuronModel:
+    """`timed`: the names of the TimedArrays given with the model (called as name(t))."""
     source = model_file.source
     sections = merged_sections(source, model_file, decl, (), "neuron")
-    return _Analysis(source, sections).run(decl.name or default_name)
+    return _Analysis(source, sections, timed).run(decl.name or default_name)
 
 
 def _inputs(sections: dict[str, tuple]) -> tuple[str, ...]:
@@ -43,9 +45,10 @@ def _inputs(sections: dict[str, tuple]) -> tuple[str, ...]:
 # ---- one neuron -----------------------------------------------------------------------
 
 class _Analysis:
-    def __init__(self, source: Source, sections: dict[str, tuple]):
+    def __init__(self, source: Source, sections: dict[str, tuple], timed: tuple[str, ...] = ()):
         self.source = source
         self.sections = sections
+        self.timed = tuple(timed)
 
     def run(self, name: str) -> NeuronModel:
         parameters = self.parameters()
@@ -62,8 +65,13 @@ class _Analysis:
             [(p.name, p.span) for p in self._items("parameters")]
             + [(n, eq.span) for n, eq, _ in odes]
             + [(a.lhs.value.name, a.span) for a in assignments], "name")
+        self.timed_names_free(
+            [(p.name, p.span) for p in self._items("parameters")]
+            + [(n, eq.span) for n, eq, _ in odes]
+            + [(a.lhs.value.name, a.span) for a in assignments]
+            + [(f.name, f.span) for f in self._items("functions")])
         every = param_names + state_names + assigned + list(TIME_NAMES)
-        resolve = _FunctionInliner(self.source, functions, every)
+        resolve = _FunctionInliner(self.source, functions, every, self.timed)
         self.flag_scope = param_names + state_names     # init/min/max: no derived variables
 
         state = tuple(self.state_variable(var, equation, solved, resolve, every)
@@ -77,9 +85,20 @@ class _Analysis:
         state = tuple(_with_hold(s, hold_targets, self._equation_flags(s.name, odes))
                       for s in state)
         self.check_inits(state)
+        exprs = [s.derivative for s in state] + [a.value for a in ordered] + \
+            [r.value for r in reset] + [e for e in (spike, refractory) if e is not None]
+        timed = sorted({timed_name(x) for e in exprs for x in e.free_symbols if timed_name(x)})
         return NeuronModel(name, tuple(ParameterSpec(p.name, v, s) for p, v, s in values),
                            state, ordered, spike, reset, refractory, method,
-                           _inputs(self.sections))
+                           _inputs(self.sections), timed=tuple(timed))
+
+    def timed_names_free(self, named) -> None:
+        """A TimedArray's name may not also name something in the model text."""
+        for name, span in named:
+            if name in self.timed:
+                checks.fail(self.source, span, f"'{name}' is the name of a TimedArray given "
+                            "with the model (timed_arrays=...)",
+                            "rename it in the text, or give the TimedArray another name")
 
     def real_and_finite(self, value, span, where: str) -> None:
         real_and_finite(self.source, value, span, where, self.values)
@@ -115,7 +134,7 @@ class _Analysis:
                             "pass the draw to the function as an argument: f(uniform())")
             checks.is_number(self.source, definition.body, "a function's value")
             scope = [a.name for a in definition.args] + param_names + list(TIME_NAMES)
-            checks.calls_known(self.source, definition.body, known, scope)
+            checks.calls_known(self.source, definition.body, known, scope, self.timed)
             checks.names_known(self.source, definition.body, scope,
                                f"function '{definition.name}'")
             checks.constants_finite(self.source, definition.body, self.floats)
@@ -226,6 +245,7 @@ class _Analysis:
                 continue
             checks.no_derivatives(self.source, flag.value, f"the '{flag.name}' flag")
             checks.no_inputs(self.source, flag.value, f"the '{flag.name}' flag")
+            checks.no_timed(self.source, flag.value, self.timed, f"the '{flag.name}' flag")
             if flag.name != "init":
                 checks.no_draws(self.source, flag.value, f"the '{flag.name}' flag",
                                 checks.DRAWS_WHERE + ", and in 'init' flags")
@@ -413,19 +433,25 @@ def _derivative_span(use: ast.NameUse) -> Span:
 class _FunctionInliner:
     """Checks calls against user functions and replaces each call by the function's body."""
 
-    def __init__(self, source: Source, functions: dict[str, ast.FunctionDef], values):
+    def __init__(self, source: Source, functions: dict[str, ast.FunctionDef], values,
+                 timed: tuple[str, ...] = ()):
         self.source = source
         self.functions = functions
         self.values = list(values)
+        self.timed = tuple(timed)
 
     def check(self, expr: ast.Expr) -> None:
-        checks.calls_known(self.source, expr, self.functions, self.values)
+        checks.calls_known(self.source, expr, self.functions, self.values, self.timed)
 
     def inline(self, value: sympy.Basic) -> sympy.Basic:
+        """User functions replaced by their bodies; TimedArray calls `stim(t)` by their
+        values in the step (functions.timed_symbol)."""
         for _ in range(len(self.functions) + 1):
             calls = [c for c in value.atoms(AppliedUndef) if c.func.__name__ in self.functions]
             if not calls:
-                return value
+                timed = {c: timed_symbol(c.func.__name__) for c in value.atoms(AppliedUndef)
+                         if c.func.__name__ in self.timed}
+                return value.xreplace(timed) if timed else value
             replacements = {}
             for call in calls:
                 definition = self.functions[call.func.__name__]

@@ -148,14 +148,19 @@ def names_known(source: Source, expr: ast.Expr, known: Iterable[str], where: str
 
 
 def calls_known(source: Source, expr: ast.Expr, user_functions: dict[str, ast.FunctionDef],
-                values: Iterable[str]) -> None:
+                values: Iterable[str], timed: Iterable[str] = ()) -> None:
     """`r = sigmod(v)`, `r = f(v, w)` when f takes one argument, or `r = f(v > 0)`.
+    `timed`: the names of the TimedArrays given with the model, each called as `name(t)`.
 
     Run it before names_known: `foo(x)` is reported as an unknown function, not as an
     unknown name x."""
     values = set(values)
+    timed = set(timed)
     for call in expr.calls:
         if call.name in BUILTINS:
+            continue
+        if call.name in timed:
+            timed_call(source, call)
             continue
         definition = user_functions.get(call.name)
         if definition is None:
@@ -164,7 +169,7 @@ def calls_known(source: Source, expr: ast.Expr, user_functions: dict[str, ast.Fu
                      "remove the parentheses, or multiply with '*'")
             fail(source, call.span, f"unknown function '{call.name}'",
                  habits.hint("function", call.name) or did_you_mean(
-                     call.name, list(BUILTINS) + list(user_functions), "functions"))
+                     call.name, list(BUILTINS) + list(user_functions) + sorted(timed), "functions"))
         if len(definition.args) != call.arity:
             fail(source, call.span, f"{call.name}() takes {len(definition.args)} argument"
                  f"{'' if len(definition.args) == 1 else 's'}, not {call.arity}",
@@ -172,6 +177,26 @@ def calls_known(source: Source, expr: ast.Expr, user_functions: dict[str, ast.Fu
         if call.condition_arg is not None:
             fail(source, call.condition_arg, f"the arguments of {call.name}() must be numbers",
                  "write '1 if cond else 0' or use heaviside(x)")
+
+
+def timed_call(source: Source, call: ast.CallUse) -> None:
+    """`stim(t)`: a TimedArray is read at the current time (and held over the step)."""
+    import sympy
+    if call.arity != 1 or call.arguments[0] != sympy.Symbol("t", real=True):
+        fail(source, call.span, f"{call.name}() is a TimedArray: it takes the time, "
+             f"{call.name}(t)" + ("" if call.arity == 1 else f", not {call.arity} arguments"),
+             "a TimedArray is read at the current time; to shift or stretch the input in time, "
+             "change its values (eq.TimedArray(values, dt))")
+
+
+def no_timed(source: Source, expr: ast.Expr, timed: Iterable[str], where: str) -> None:
+    """`init = stim(t)`: values computed before the run cannot read a TimedArray."""
+    timed = set(timed)
+    for call in expr.calls:
+        if call.name in timed:
+            fail(source, call.span, f"the TimedArray {call.name} cannot be used in {where}",
+                 "a TimedArray may appear in equations, derived variables, the spike "
+                 "condition, resets and the refractory period")
 
 
 def not_builtin_function(source: Source, definition: ast.FunctionDef) -> None:

@@ -10,7 +10,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from . import syntax as ast
-from ..functions import derivative_symbol, draw_kind, input_target
+from ..functions import derivative_symbol, draw_kind, input_target, timed_name
 from .model import NeuronModel, SynapseModel
 
 
@@ -110,7 +110,10 @@ class _TextPrinter(StrPrinter):
 
     def _print_Symbol(self, expr):
         kind = draw_kind(expr)            # one random call: shown as written, uniform()
-        return f"{kind}()" if kind else super()._print_Symbol(expr)
+        if kind:
+            return f"{kind}()"
+        timed = timed_name(expr)
+        return f"{timed}(t)" if timed else super()._print_Symbol(expr)
 
     # The language's precedence: comparison > not > and > or.
     def _condition(self, arg, looser) -> str:
@@ -153,6 +156,9 @@ class _Latex(LatexPrinter):
         kind = draw_kind(expr)
         if kind:
             return rf"\operatorname{{{kind}}}()"
+        timed = timed_name(expr)
+        if timed:
+            return rf"\operatorname{{{timed.replace('_', chr(92) + '_')}}}(t)"
         target = input_target(expr)
         if target is None:
             return super()._print_Symbol(expr, style)

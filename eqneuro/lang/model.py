@@ -54,6 +54,9 @@ class NeuronModel:
     # Event sources (PoissonGroup, SpikeSource): the spike condition is `count > 0` and a
     # neuron emits `count` events in the step, each delivered. Not in the model language.
     spike_counts: bool = False
+    # The TimedArrays the model calls, `name(t)`, by name (sorted). Each is the symbol
+    # functions.timed_symbol(name): held over a step, like an input sum(T).
+    timed: tuple[str, ...] = ()
 
     @property
     def state_names(self) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ class CallUse:
     arity: int
     span: Span
     condition_arg: Span | None = None    # the first argument written as a condition, if any
+    arguments: tuple = ()                # the arguments' SymPy values
 
 
 @dataclass(frozen=True, slots=True)

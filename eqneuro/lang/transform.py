@@ -243,7 +243,7 @@ class ToAST(Transformer_NonRecursive):
         if name == INPUT_FUNCTION:
             return _input_sum(meta, span, args)
         condition = next((a.span for a in args if a.is_condition()), None)
-        use = ast.CallUse(name, len(args), span, condition)
+        use = ast.CallUse(name, len(args), span, condition, tuple(a.value for a in args))
         builtin = BUILTINS.get(name)
         if builtin is None:     # a user function, or unknown: checks.calls_known decides
             value = sympy.Function(name, real=True)(*[a.value for a in args])

@@ -14,6 +14,7 @@ from .stability_check import check_network
 from ..assemble import network_kernel
 from ..compile.kernel_abi import (BLOCK, c_name, field_name, input_pointer, monitor_buffer,
                                   parameter_pointer, state_pointer, synapse_pointer)
+from ..compile.codegen import TIMED_FIELDS, timed_field
 from ..compile.propagators import argument_name
 from ..compile.structure import NetworkStructure, PopulationPart, ProjectionPart
 from ..errors import SimulationError
@@ -463,6 +464,11 @@ class _PopulationRun:
             args[state_pointer(name)] = _address(array)
         for target, array in pop._eq_inputs().items():
             args[input_pointer(target)] = _address(array)
+        for k, name in enumerate(pop._eq_neuron.info.timed):
+            array = pop._eq_timed_arrays()[name]
+            values, *sizes = array.kernel_arguments()
+            for (part, _), value in zip(TIMED_FIELDS, [_address(values)] + sizes):
+                args[timed_field(k, part)] = value
         args["_key0"], args["_key1"] = key_of(self.net.seed)
         for name, value in self.coefficients.items():
             per = isinstance(value, np.ndarray)

@@ -9,7 +9,7 @@ import numpy as np
 from ..errors import did_you_mean
 from .. import randomness
 from ..evaluate import evaluate
-from ..functions import draw_kind, draw_order
+from ..functions import draw_kind, draw_order, timed_symbol
 from ..compile.kernel_abi import Layout
 from ..neuron import Neuron
 from ..compile.propagators import coefficient_values, per_neuron
@@ -53,6 +53,23 @@ class Population:
             raise ValueError(f"the name '{reserved[0]}' cannot be used from Python: names "
                              "beginning with _eq_ are reserved for eqneuro's Population")
         object.__setattr__(self, "_eq_names", frozenset(names))
+        self._eq_timed_arrays()
+
+    def _eq_timed_arrays(self) -> dict[str, object]:
+        """The model's TimedArrays by name, checked against the number of neurons (a 2-D
+        array gives each neuron its column)."""
+        arrays = dict(self._eq_neuron.timed_arrays)
+        for name, array in arrays.items():
+            if array.neurons is not None and array.neurons != self._eq_n:
+                raise ValueError(f"the TimedArray {name!r} has {array.neurons} columns but "
+                                 f"{self._eq_name} has {self._eq_n} neurons: a 2-D "
+                                 "TimedArray needs one column per neuron")
+        return arrays
+
+    def _eq_timed_values(self, t: float) -> dict[str, object]:
+        """The TimedArrays' values at time t, by the names the op-trees read."""
+        return {timed_symbol(name).name: array(t)
+                for name, array in self._eq_timed_arrays().items()}
 
     # ---- attribute access -------------------------------------------------------------
     @property
@@ -181,6 +198,7 @@ class Population:
         values.update(self._eq_state_arrays())
         values.update({f"sum({target})": array for target, array in self._eq_inputs().items()})
         values["t"] = self._eq_time       # the time of the current state
+        values.update(self._eq_timed_values(self._eq_time))
         if "dt" in needed:
             values["dt"] = self._eq_dt(name)
         for assigned, tree in assignments:

@@ -38,6 +38,8 @@ def _population_problems(population, neuron, dt: float) -> list[Instability]:
     for k in sample:
         values = {name: _element(value, k) for name, value in population._eq_params.items()}
         values.update({f"sum({t})": 0.0 for t in neuron.info.inputs})
+        values.update({name: _element(value, k) for name, value in
+                       population._eq_timed_values(population._eq_time).items()})
         starts = []
         if state is not None:
             starts.append({name: float(np.asarray(state[name]).reshape(-1)[k] if

@@ -63,6 +63,14 @@ cdef extern from *:
         while (next[i] < row[i + 1] && steps[next[i]] == step) { count++; next[i]++; }
         return count;
     }
+    /* A TimedArray (eqneuro/timed_array.py): sample floor(t / dt + 1e-6), clipped to the
+       samples; colstep is 0 for one value for all neurons, 1 for a column per neuron. */
+    static inline double eq_timed(const double *values, int64_t rows, int64_t cols,
+                                  int64_t colstep, double dt, double t, Py_ssize_t i) {
+        double x = floor(t / dt + 1e-6);
+        int64_t k = x > 0.0 ? (x < (double)rows ? (int64_t)x : rows - 1) : 0;
+        return values[k * cols + colstep * i];
+    }
     static inline Py_ssize_t eq_next_event(const int32_t *flags, Py_ssize_t j, Py_ssize_t n) {
         uint64_t a, b;
         while (j + 4 <= n) {
@@ -82,6 +90,8 @@ cdef extern from *:
     Py_ssize_t eq_next_event(const int32_t *flags, Py_ssize_t j, Py_ssize_t n) nogil
     int32_t eq_scheduled(int64_t *next, const int64_t *row, const int64_t *steps, Py_ssize_t i,
                          int64_t step) nogil
+    double eq_timed(const double *values, int64_t rows, int64_t cols, int64_t colstep,
+                    double dt, double t, Py_ssize_t i) nogil
     void eq_prefetch_row(const int32_t *post, const int64_t *row, int64_t i) nogil
     void eq_prefetch_targets(const double *g, const int32_t *post, const int64_t *row,
                              int64_t i) nogil
