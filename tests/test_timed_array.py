@@ -213,3 +213,44 @@ def test_model_errors_point_at_the_call(text, line, column, words):
 def test_bad_timed_arrays_are_refused(arrays, error, words):
     with pytest.raises(error, match=words):
         eq.Neuron("equations:\n    dv/dt = -v + stim(t)", timed_arrays=arrays)
+
+
+# ---- in a synapse -----------------------------------------------------------------------
+
+GATE = eq.TimedArray([0.0, 1.0, 0.0, 2.0], dt=25.0)
+
+
+def test_on_pre_reads_the_array_at_the_delivery_time():
+    times = np.arange(1, 11) * 10.0
+    source = eq.SpikeSource(1, i=np.zeros(10, dtype=int), t=times)
+    post = eq.Population(eq.Neuron("equations:\n    dv/dt = 0*v"), 1)
+    proj = eq.Projection(source, post, on_pre="v += w * gate(t)", w=1.5, delay=5.0,
+                         timed_arrays={"gate": GATE})
+    proj.connect(all_to_all=True)
+    eq.Network(source, post, proj, dt=0.1).run(120.0)
+    assert post.v[0] == pytest.approx(1.5 * GATE(times + 5.0).sum())
+    assert GATE(times + 5.0).sum() == 11.0 != GATE(times).sum()    # the delay counts
+
+
+def test_psp_reads_the_array_every_step():
+    rates = eq.Population(eq.Neuron("parameters:\n    r = 1.0"), 3)
+    target = eq.Population(eq.Neuron("equations:\n    dv/dt = sum(e)"), 1)
+    synapse = eq.Synapse(psp="w * r_pre * gate(t)", timed_arrays={"gate": GATE})
+    assert synapse.timed_arrays["gate"] is GATE
+    proj = eq.Projection(rates, target, target="e", synapse=synapse)
+    proj.connect(all_to_all=True)
+    eq.Network(rates, target, proj, dt=0.5).run(100.0)
+    assert target.v[0] == pytest.approx(sum(3 * GATE(k * 0.5) * 0.5 for k in range(200)))
+
+
+def test_synapse_mistakes():
+    with pytest.raises(ValueError, match="must be 1-D"):
+        eq.Synapse(on_pre="v += gate(t)", timed_arrays={"gate": eq.TimedArray(np.ones((2, 2)), 1.0)})
+    with pytest.raises(eq.ModelError, match="cannot be used in a synapse's equations") as info:
+        eq.Synapse(equations="dx/dt = gate(t)", on_pre="v += x", timed_arrays={"gate": GATE})
+    assert (info.value.line, info.value.column) == (1, 20)    # "equations: dx/dt = gate(t)"
+    with pytest.raises(ValueError, match="never calls the TimedArray 'gate'"):
+        eq.Synapse(on_pre="v += w", timed_arrays={"gate": GATE})
+    pre = eq.Population(eq.load("lif"), 2)
+    with pytest.raises(TypeError, match="timed_arrays= goes with the sections"):
+        eq.Projection(pre, pre, target="exc", timed_arrays={"gate": GATE})

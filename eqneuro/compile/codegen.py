@@ -10,8 +10,9 @@ import sympy
 from ..functions import (SCHEDULED, draw_kind, draw_order, input_symbol, input_target,
                          scheduled_symbol, symbol, timed_symbol)
 from ..lang.model import NeuronModel
-from .kernel_abi import (Layout, c_name, field_name, input_local, input_pointer, monitor_buffer,
-                         parameter_pointer, state_pointer)
+from .kernel_abi import (TIMED_FIELDS, Layout, c_name, field_name, input_local, input_pointer,
+                         monitor_buffer, parameter_pointer, state_pointer, timed_field,
+                         timed_read)
 from .methods import ACTIVE, UpdatePlan
 from .printer import CythonPrinter, cse_statements, internal_name
 from .propagators import argument_name
@@ -331,20 +332,6 @@ class _Builder:
             records=records, keeps_fired=keeps_fired, draws=bool(self.draws),
             draw_prepass=self.draw_prepass(),
             counts=self.model.spike_counts)
-
-
-# A TimedArray's kernel arguments: neuron _i reads values[k * cols + colstep * _i] with
-# k = floor(t / dt + SLACK) clipped to the samples (eqneuro/timed_array.py).
-TIMED_FIELDS = (("values", "d"), ("rows", "n"), ("cols", "n"), ("colstep", "n"), ("dt", "f"))
-
-
-def timed_field(k: int, part: str) -> str:
-    return f"_ta{k}_{part}"
-
-
-def timed_read(k: int, time: str) -> str:
-    args = ", ".join(timed_field(k, part) for part, _ in TIMED_FIELDS)
-    return f"eq_timed({args}, {time}, _i)"
 
 
 def _recorded_value(name: str) -> str:

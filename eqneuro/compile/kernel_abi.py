@@ -62,3 +62,17 @@ def synapse_pointer(name: str) -> str:
 def snapshot_pointer(side: str, name: str) -> str:
     """The array of a derived variable of a projection's `side`, taken at the step's start."""
     return f"_snap_{side}_{name}"
+
+
+# A TimedArray's kernel arguments: neuron _i reads values[k * cols + colstep * _i] with
+# k = floor(t / dt + SLACK) clipped to the samples (eqneuro/timed_array.py).
+TIMED_FIELDS = (("values", "d"), ("rows", "n"), ("cols", "n"), ("colstep", "n"), ("dt", "f"))
+
+
+def timed_field(k: int, part: str) -> str:
+    return f"_ta{k}_{part}"
+
+
+def timed_read(k: int, time: str) -> str:
+    args = ", ".join(timed_field(k, part) for part, _ in TIMED_FIELDS)
+    return f"eq_timed({args}, {time}, _i)"

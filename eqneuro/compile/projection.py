@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import sympy
 
-from ..functions import draw_kind, draw_order, input_target, symbol
+from ..functions import draw_kind, draw_order, input_target, symbol, timed_name
 from .codegen import C_TYPES
+from .kernel_abi import TIMED_FIELDS, timed_field
 from .kernel import (DenseSum, Delivery, EveryStep, Field, PostEvents, ProjectionBlock,
                      RowSum, SynapseRecord)
 from .kernel_abi import (c_name, field_name, input_pointer, monitor_buffer, parameter_pointer,
@@ -209,6 +210,11 @@ class _Spellings(dict):
             return name
         if draw_kind(key):
             return f"_rnd{sides.draw_number(key)}"
+        if timed_name(key) is not None:      # 1-D: the same for every synapse
+            k = sides.synapse_model.timed.index(timed_name(key))
+            args = ", ".join(sides.use(sides.field(timed_field(k, part)), kind)
+                             for part, kind in TIMED_FIELDS)
+            return f"eq_timed({args}, {self['t']}, 0)"
         if where in ("pre", "post"):
             target = input_target(name)
             if target is not None:
@@ -240,6 +246,8 @@ def projection_block(index: int, part: ProjectionPart, structure: NetworkStructu
         else:
             fields.append(Field(sides.field(c_name(p.name)), "f"))
     fields += [Field(sides.field(synapse_pointer(v.name)), "d") for v in synapse_model.state]
+    for k in range(len(synapse_model.timed)):
+        fields += [Field(sides.field(timed_field(k, part)), kind) for part, kind in TIMED_FIELDS]
     delivery = row_sum = dense_sum = record = None
     if sides.draws:
         fields += [Field(sides.field("_key0"), "u"), Field(sides.field("_key1"), "u")]

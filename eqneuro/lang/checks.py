@@ -189,14 +189,15 @@ def timed_call(source: Source, call: ast.CallUse) -> None:
              "change its values (eq.TimedArray(values, dt))")
 
 
-def no_timed(source: Source, expr: ast.Expr, timed: Iterable[str], where: str) -> None:
+def no_timed(source: Source, expr: ast.Expr, timed: Iterable[str], where: str,
+             hint: str = "a TimedArray may appear in equations, derived variables, the spike "
+                         "condition, resets and the refractory period") -> None:
     """`init = stim(t)`: values computed before the run cannot read a TimedArray."""
     timed = set(timed)
     for call in expr.calls:
         if call.name in timed:
             fail(source, call.span, f"the TimedArray {call.name} cannot be used in {where}",
-                 "a TimedArray may appear in equations, derived variables, the spike "
-                 "condition, resets and the refractory period")
+                 hint)
 
 
 def not_builtin_function(source: Source, definition: ast.FunctionDef) -> None:

@@ -95,6 +95,7 @@ class SynapseModel:
     state: tuple[StateVariable, ...] = ()
     on_post: tuple[ResetAssignment, ...] = ()
     every_step: tuple[str, ...] = ()
+    timed: tuple[str, ...] = ()      # the TimedArrays called, name(t), as for NeuronModel
 
     @property
     def parameter_names(self) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from . import checks
 from . import syntax as ast
@@ -16,7 +17,7 @@ from .tables import DEFAULT_WEIGHT, TIME_MEANINGS, TIME_NAMES, WEIGHT
 from .variants import merged_sections
 from ..errors import Source, Span
 from ..evaluate import to_tree
-from ..functions import derivative_symbol, input_name, symbol
+from ..functions import derivative_symbol, input_name, symbol, timed_name, timed_symbol
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,7 +27,9 @@ class AnalysedSynapse:
 
 
 def analyse_synapse(model_file: ast.ModelFile, decl: ast.Declaration,
-                    default_name: str = "Synapse") -> AnalysedSynapse:
+                    default_name: str = "Synapse", timed: tuple[str, ...] = ()) -> AnalysedSynapse:
+    """`timed`: the names of the TimedArrays given with the synapse, called as name(t) in
+    on_pre, on_post and psp."""
     source = model_file.source
     sections = merged_sections(source, model_file, decl, (), "synapse")
     name = decl.name or default_name
@@ -40,17 +43,24 @@ def analyse_synapse(model_file: ast.ModelFile, decl: ast.Declaration,
                     "write 'on_pre: g_exc += w' (at each presynaptic spike) or "
                     "'psp: w * r_pre' (every step, into sum(T))")
     on_post_items = sections.get("on_post", ())
+    for item in sections.get("equations", ()):
+        for expr in (item.lhs, item.rhs) + tuple(f.value for f in item.flags if f.value):
+            checks.no_timed(source, expr, timed, "a synapse's equations",
+                            "a TimedArray may appear in on_pre, on_post and psp")
     state, every_step = _equations(source, sections.get("equations", ()), specs, values)
     state_names = {v.name for v in state}
     scope = {p.name for p in specs} | state_names | {
         use.name for item in tuple(on_pre_items) + tuple(on_post_items)
         for use in item.value.names}
-    on_pre = _statements(source, on_pre_items, specs, values, scope)
-    on_post = _statements(source, on_post_items, specs, values, scope, "on_post")
-    psp = _psp(source, psp_items[0], values, scope) if psp_items else None
+    on_pre = _statements(source, on_pre_items, specs, values, scope, "on_pre", timed)
+    on_post = _statements(source, on_post_items, specs, values, scope, "on_post", timed)
+    psp = _psp(source, psp_items[0], values, scope, timed) if psp_items else None
     if psp_items:
         _psp_reads_current(source, psp_items[0], state_names - set(every_step))
-    model = SynapseModel(name, specs, on_pre, psp, state, on_post, every_step)
+    exprs = [r.value for r in on_pre + on_post] + ([psp] if psp is not None else [])
+    called = tuple(sorted({timed_name(x) for e in exprs for x in e.free_symbols
+                           if timed_name(x)}))
+    model = SynapseModel(name, specs, on_pre, psp, state, on_post, every_step, called)
     closed = [v for v in state if v.name not in every_step]
     headers = _headers(model_file, decl)
     info = SynapseInfo(
@@ -71,7 +81,7 @@ def analyse_synapse(model_file: ast.ModelFile, decl: ast.Declaration,
                         for v, (rate, drive) in zip(closed, map(_linear_parts, closed))),
         bounds=tuple((v.name, None if v.lower is None else to_tree(v.lower),
                       None if v.upper is None else to_tree(v.upper)) for v in closed),
-        on_post_span=headers.get("on_post"), every_step=every_step)
+        on_post_span=headers.get("on_post"), every_step=every_step, timed=called)
     return AnalysedSynapse(model, info)
 
 
@@ -197,7 +207,15 @@ def _parameters(source: Source, items) -> tuple[ParameterSpec, ...]:
     return (ParameterSpec(WEIGHT, DEFAULT_WEIGHT, False),) + specs
 
 
-def _expression(source: Source, expr: ast.Expr, where: str, values: dict, scope) -> None:
+def _timed_values(value, timed):
+    """TimedArray calls `stim(t)` replaced by their values (functions.timed_symbol)."""
+    calls = {c: timed_symbol(c.func.__name__) for c in value.atoms(AppliedUndef)
+             if c.func.__name__ in timed}
+    return value.xreplace(calls) if calls else value
+
+
+def _expression(source: Source, expr: ast.Expr, where: str, values: dict, scope,
+                timed: tuple[str, ...] = ()) -> None:
     """The rules of one synapse expression that need no neuron."""
     checks.no_derivatives(source, expr, where)
     if expr.inputs:
@@ -206,12 +224,12 @@ def _expression(source: Source, expr: ast.Expr, where: str, values: dict, scope)
                     "sum(T) is a neuron's input; a synapse reads the neurons' variables as "
                     "x_pre and x_post (or as the post neuron's own names)")
     checks.is_number(source, expr, f"the value in {where}")
-    checks.calls_known(source, expr, {}, scope)
+    checks.calls_known(source, expr, {}, scope, timed)
     checks.constants_finite(source, expr, {s: float(v) for s, v in values.items()})
 
 
-def _statements(source: Source, items, specs, values: dict, scope, where: str = "on_pre"
-                ) -> tuple[ResetAssignment, ...]:
+def _statements(source: Source, items, specs, values: dict, scope, where: str = "on_pre",
+                timed: tuple[str, ...] = ()) -> tuple[ResetAssignment, ...]:
     shared = {p.name for p in specs if p.shared}
     seen: dict[str, Span] = {}
     out = []
@@ -230,8 +248,8 @@ def _statements(source: Source, items, specs, values: dict, scope, where: str = 
             checks.fail(source, span, f"'{target}' is assigned twice in {where}",
                         f"combine the statements (first on line {seen[target].line})")
         seen[target] = span
-        _expression(source, item.value, where, values, scope)
-        current, value = symbol(target), item.value.value
+        _expression(source, item.value, where, values, scope, timed)
+        current, value = symbol(target), _timed_values(item.value.value, timed)
         new = {"=": value, "+=": current + value, "-=": current - value,
                "*=": current * value, "/=": current / value}[item.operator]
         real_and_finite(source, new, item.value.span, where, values)
@@ -239,10 +257,12 @@ def _statements(source: Source, items, specs, values: dict, scope, where: str = 
     return tuple(out)
 
 
-def _psp(source: Source, expr: ast.Expr, values: dict, scope) -> sympy.Expr:
-    _expression(source, expr, "psp", values, scope)
-    real_and_finite(source, expr.value, expr.span, "psp", values)
-    return expr.value
+def _psp(source: Source, expr: ast.Expr, values: dict, scope,
+         timed: tuple[str, ...] = ()) -> sympy.Expr:
+    _expression(source, expr, "psp", values, scope, timed)
+    value = _timed_values(expr.value, timed)
+    real_and_finite(source, value, expr.span, "psp", values)
+    return value
 
 
 def _tree(source: Source, value, span: Span) -> tuple:

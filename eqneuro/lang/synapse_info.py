@@ -41,6 +41,7 @@ class SynapseInfo:
     bounds: tuple[tuple[str, tuple | None, tuple | None], ...] = ()
     on_post_span: tuple[int, int] | None = None
     every_step: tuple[str, ...] = ()        # variables integrated every step (not in evolution)
+    timed: tuple[str, ...] = ()             # TimedArrays called, read as functions.timed_symbol
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
@@ -105,7 +106,7 @@ def info_record(info: SynapseInfo) -> dict:
             "evolution": [list(row) for row in info.evolution],
             "bounds": [list(row) for row in info.bounds],
             "on_post_span": info.on_post_span and list(info.on_post_span),
-            "every_step": list(info.every_step)}
+            "every_step": list(info.every_step), "timed": list(info.timed)}
 
 
 def info_from_record(record: dict, source: Source) -> SynapseInfo:
@@ -121,4 +122,4 @@ def info_from_record(record: dict, source: Source) -> SynapseInfo:
         evolution=tuple((n, _tuples(a), _tuples(b)) for n, a, b in record["evolution"]),
         bounds=tuple((n, _tuples(lo), _tuples(hi)) for n, lo, hi in record["bounds"]),
         on_post_span=_pair(record["on_post_span"]),
-        every_step=tuple(record.get("every_step", ())))
+        every_step=tuple(record.get("every_step", ())), timed=tuple(record.get("timed", ())))

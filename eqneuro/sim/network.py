@@ -12,12 +12,13 @@ import numpy as np
 from ..compile.stability import DEFAULT_DT
 from .stability_check import check_network
 from ..assemble import network_kernel
-from ..compile.kernel_abi import (BLOCK, c_name, field_name, input_pointer, monitor_buffer,
-                                  parameter_pointer, state_pointer, synapse_pointer)
-from ..compile.codegen import TIMED_FIELDS, timed_field
+from ..compile.kernel_abi import (BLOCK, TIMED_FIELDS, c_name, field_name, input_pointer,
+                                  monitor_buffer, parameter_pointer, state_pointer,
+                                  synapse_pointer, timed_field)
 from ..compile.propagators import argument_name
 from ..compile.structure import NetworkStructure, PopulationPart, ProjectionPart
 from ..errors import SimulationError
+from ..synapse import one_dimensional
 from ..lang.tables import FALLBACK_METHODS
 from ..randomness import check_seed, fresh_seed, key_of
 from .monitors import SpikeMonitor, StateMonitor
@@ -623,6 +624,12 @@ class _ProjectionRun:
         for name, value in self.arrays.items():
             out[field_name(self.prefix, name)] = _address(value) if isinstance(value, np.ndarray) \
                 else value
+        arrays = self.proj._synapse.timed_arrays
+        for k, name in enumerate(self.proj._info.timed):
+            one_dimensional(name, arrays[name])
+            values, *sizes = arrays[name].kernel_arguments()
+            for (part, _), value in zip(TIMED_FIELDS, [_address(values)] + sizes):
+                out[field_name(self.prefix, timed_field(k, part))] = value
         snapshot = field_name(self.prefix, "_snap_")
         n_pre = len(self.proj._pre.population)
         for name, _ in kernel_fields:

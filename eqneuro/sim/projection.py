@@ -32,7 +32,7 @@ class Projection:
 
     def __init__(self, pre, post, target: str | None = None, synapse=None, *, on_pre=None,
                  psp=None, equations=None, on_post=None, w=None, delay=0.0,
-                 name: str | None = None):
+                 name: str | None = None, timed_arrays=None):
         from ..lang.binding import (bind, check_target, default_continuous_synapse,
                                     default_event_synapse, names_of)
         from ..synapse import Synapse
@@ -53,6 +53,9 @@ class Projection:
         if synapse is not None and given:
             raise TypeError("give either synapse= or its sections (on_pre=, psp=, "
                             "equations=, on_post=), not both")
+        if timed_arrays is not None and not given:
+            raise TypeError("timed_arrays= goes with the sections (on_pre=, psp=, ...); a "
+                            "Synapse takes its own: eq.Synapse(text, timed_arrays=...)")
         if synapse is None and not given:
             if target is None:
                 raise TypeError("a Projection with the default synapse needs target= (the "
@@ -64,7 +67,7 @@ class Projection:
             self._info = info
         else:
             if synapse is None:
-                synapse = Synapse(**statements)
+                synapse = Synapse(**statements, timed_arrays=timed_arrays)
             elif not isinstance(synapse, Synapse):
                 raise TypeError(f"synapse must be an eqneuro.Synapse, not "
                                 f"{type(synapse).__name__}")
