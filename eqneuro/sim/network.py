@@ -21,6 +21,7 @@ from ..errors import SimulationError
 from ..synapse import one_dimensional
 from ..lang.tables import FALLBACK_METHODS
 from ..randomness import check_seed, fresh_seed, key_of
+from . import callbacks, snapshot
 from .monitors import SpikeMonitor, StateMonitor
 from .population import Population
 from .projection import Projection
@@ -86,6 +87,8 @@ class Network:
         self.cache_hits = 0
         self._built: tuple[NetworkStructure, object] | None = None
         self._buffers: dict[tuple, tuple] = {}
+        self._callbacks: list[callbacks.Every] = []
+        self._stored: dict[str, object] = {}
         self._kernel()
         for population in self.populations:
             object.__setattr__(population, "_eq_network", weakref.ref(self))
@@ -208,8 +211,25 @@ class Network:
         steps = int(round(duration / self.dt))
         if abs(steps * self.dt - duration) > 1e-6 * self.dt:
             raise ValueError(f"duration {duration} ms is not a multiple of dt = {self.dt} ms")
-        claims = [(self._lock, "this Network")] + [
-            (p._eq_lock, f"population {p._eq_name}") for p in self.populations] + [
+        with exclusive([(self._lock, "this Network")]):
+            for callback in self._callbacks:
+                callback.steps(self.dt)           # every period fits dt, before any step
+            bar = _Progress(self, steps, progress)
+            end = self._step + steps
+            try:
+                while self._step < end:
+                    for callback in callbacks.due(self._callbacks, self._step, self.dt):
+                        callback.call(self.t)
+                    self._segment(callbacks.next_stop(self._callbacks, self._step, end,
+                                                      self.dt) - self._step, bar)
+            finally:
+                bar.close()
+
+    def _segment(self, steps: int, bar: "_Progress") -> None:
+        """`steps` steps in kernel calls, with no Python between them but the progress bar.
+        (Between segments the callbacks may change any value: each segment takes the
+        network's values, and its kernel, afresh.)"""
+        claims = [(p._eq_lock, f"population {p._eq_name}") for p in self.populations] + [
             (p._lock, f"projection {p.name}") for p in self.projections]
         with exclusive(claims):
             self._check_clock()
@@ -218,9 +238,60 @@ class Network:
                 object.__setattr__(population, "_eq_network", weakref.ref(self))
             try:
                 run.begin(self._step, steps)
-                _Progress(self, steps, progress).drive(run)
+                bar.drive(run, steps)
             finally:
                 run.end()
+
+    def store(self, name: str = "default", path=None) -> None:
+        """Keep the state of the whole network under `name`: time, dt and seed (so the
+        random streams' position), every population's state, parameters, refractory
+        counters and inputs, every projection's synapses, values and spikes in flight, and
+        what each monitor has recorded. With `path`, write it to that file (several names
+        may share a file); restoring then needs a network built the same way."""
+        name = _checked_name(name)
+        with exclusive(self._claims()):
+            taken = snapshot.take(self)
+            if path is None:
+                self._stored[name] = taken
+            else:
+                snapshot.write(path, name, taken)
+
+    def restore(self, name: str = "default", path=None) -> None:
+        """Put everything back as `store(name)` (or `store(name, path=path)`) kept it: running
+        on from there gives the same numbers, bit for bit, as the first time."""
+        name = _checked_name(name)
+        if path is None:
+            if name not in self._stored:
+                known = ", ".join(repr(n) for n in self._stored) or "none"
+                raise KeyError(f"this Network has stored no state {name!r} (stored: {known}); "
+                               "net.store(name) first, or give path= for a file")
+            taken, what = self._stored[name], f"state {name!r}"
+        else:
+            taken, what = snapshot.read(path, name), f"state {name!r} in {path}"
+        with exclusive(self._claims()):
+            snapshot.check_structure(self, taken, what)
+            snapshot.put(self, taken)
+        check_network(self._populations, self._dt)
+
+    def _claims(self):
+        return [(self._lock, "this Network")] + [
+            (p._eq_lock, f"population {p._eq_name}") for p in self.populations] + [
+            (p._lock, f"projection {p.name}") for p in self.projections]
+
+    def every(self, period: float, function=None):
+        """Call `function` at every t = k * period ms (k = 0, 1, 2, ...) that a run passes
+        through, before the step from t: `function(t)`, or `function()` when it takes no
+        argument. It may read and change population and projection values; the kernel runs
+        uninterrupted from one call to the next. The period must be a multiple of dt.
+
+        As a decorator: `@net.every(100.0)` above `def record(t): ...`. Returns the function.
+        """
+        if function is None:
+            return lambda f: self.every(period, f)
+        callback = callbacks.every(period, function)
+        with exclusive([(self._lock, "this Network")]):
+            self._callbacks.append(callback)
+        return function
 
     def _check_clock(self) -> None:
         """Every object must be where this Network left it (another may have moved it)."""
@@ -243,6 +314,13 @@ def _checked_dt(dt) -> float:
             or not math.isfinite(dt):
         raise ValueError(f"dt must be a positive number of ms, not {dt!r}")
     return float(dt)
+
+
+def _checked_name(name) -> str:
+    if not isinstance(name, str) or not name or "/" in name:
+        raise ValueError(f"a stored state's name must be a non-empty string without '/', "
+                         f"not {name!r}")
+    return name
 
 
 def _checked_threads(threads) -> int:
@@ -294,29 +372,32 @@ class _Progress:
     """Runs all populations chunk by chunk, with a progress bar for long runs."""
 
     def __init__(self, network: Network, steps: int, wanted: bool | None):
+        import time
         self.net, self.steps, self.wanted = network, steps, wanted
         self.bar = None
+        self.start, self.done = time.perf_counter(), 0
+        self.chunk = max(1, min(steps, steps // 100 or 1))
 
-    def drive(self, run) -> None:
+    def drive(self, run, steps: int) -> None:
+        """`steps` steps of `run`, in chunks of about CHUNK_SECONDS."""
         import time
-        start = time.perf_counter()
-        done, chunk = 0, max(1, min(self.steps, self.steps // 100 or 1))
+        last = self.done + steps
         # Ctrl-C waits for the end of the chunk: then time, state and monitors agree.
         with DeferredInterrupt() as interrupt:
-            try:
-                while done < self.steps:
-                    count = min(chunk, self.steps - done)
-                    step0 = self.net._step
-                    run.advance(step0, count)
-                    self.net._step = step0 + count
-                    done += count
-                    interrupt.deliver()
-                    elapsed = max(time.perf_counter() - start, 1e-9)
-                    chunk = max(1, int(done / elapsed * CHUNK_SECONDS))
-                    self._show(done, elapsed)
-            finally:
-                if self.bar is not None:
-                    self.bar.close()
+            while self.done < last:
+                count = min(self.chunk, last - self.done)
+                step0 = self.net._step
+                run.advance(step0, count)
+                self.net._step = step0 + count
+                self.done += count
+                interrupt.deliver()
+                elapsed = max(time.perf_counter() - self.start, 1e-9)
+                self.chunk = max(1, int(self.done / elapsed * CHUNK_SECONDS))
+                self._show(self.done, elapsed)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
     def _show(self, done: int, elapsed: float) -> None:
         if self.wanted is False or done >= self.steps and self.bar is None:
