@@ -200,10 +200,16 @@ def test_callback_mistakes():
         net.every(1.0, 3)
     with pytest.raises(TypeError, match="takes 2 arguments"):
         net.every(1.0, lambda a, b: None)
+    called = []
+    net.every(1.0, lambda values=called: values.append("bare"))     # defaults: no t
+    net.every(1.0, lambda *args: called.append(args))
     net.every(0.25, lambda: None)
     with pytest.raises(ValueError, match="not a multiple of dt"):
         net.run(1.0)
-    assert net.t == 0.0
+    assert net.t == 0.0 and called == []
+    net._callbacks.pop()
+    net.run(1.0)
+    assert called == ["bare", (0.0,)]
 
 
 def test_an_error_in_a_callback_leaves_a_consistent_network():

@@ -12,7 +12,7 @@ from typing import Callable
 @dataclass(frozen=True)
 class Every:
     """`function` at every t = k * period (k = 0, 1, 2, ...) that a run passes through,
-    before the step from t; it is given t (ms) when it takes an argument."""
+    before the step from t; it is given t (ms) when it needs an argument."""
 
     period: float
     function: Callable
@@ -44,7 +44,8 @@ def every(period, function) -> Every:
 
 
 def _takes_time(function) -> bool:
-    """Whether `function` is called with t: it has a positional parameter (f(t))."""
+    """Whether `function` is called with t: it has a positional parameter without a
+    default (f(t)) or *args; f(pop=pop) is called bare."""
     try:
         signature = inspect.signature(function)
     except (TypeError, ValueError):           # a builtin without a signature: call it bare
@@ -55,7 +56,7 @@ def _takes_time(function) -> bool:
     if len(required) > 1:
         raise TypeError(f"{_name(function)} takes {len(required)} arguments; net.every calls "
                         "it with the time t (ms) or with none")
-    return bool(positional)
+    return bool(required) or any(p.kind == p.VAR_POSITIONAL for p in positional)
 
 
 def next_stop(callbacks, step: int, end: int, dt: float) -> int:

@@ -372,15 +372,15 @@ class _Progress:
     """Runs all populations chunk by chunk, with a progress bar for long runs."""
 
     def __init__(self, network: Network, steps: int, wanted: bool | None):
-        import time
         self.net, self.steps, self.wanted = network, steps, wanted
         self.bar = None
-        self.start, self.done = time.perf_counter(), 0
+        self.seconds, self.done = 0.0, 0        # in the kernels (not building, not callbacks)
         self.chunk = max(1, min(steps, steps // 100 or 1))
 
     def drive(self, run, steps: int) -> None:
         """`steps` steps of `run`, in chunks of about CHUNK_SECONDS."""
         import time
+        start = time.perf_counter() - self.seconds
         last = self.done + steps
         # Ctrl-C waits for the end of the chunk: then time, state and monitors agree.
         with DeferredInterrupt() as interrupt:
@@ -391,7 +391,8 @@ class _Progress:
                 self.net._step = step0 + count
                 self.done += count
                 interrupt.deliver()
-                elapsed = max(time.perf_counter() - self.start, 1e-9)
+                elapsed = max(time.perf_counter() - start, 1e-9)
+                self.seconds = elapsed
                 self.chunk = max(1, int(self.done / elapsed * CHUNK_SECONDS))
                 self._show(self.done, elapsed)
 
