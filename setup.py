@@ -4,6 +4,8 @@ from setuptools import setup
 
 HERE = Path(__file__).parent
 VERSION = "0.1.0"
+# results in the field's formats: Neo objects for Elephant, NWB files (eq.save, eq.read)
+NEO = ["neo>=0.13", "quantities>=0.15", "elephant>=1.0", "pynwb>=2.5"]
 
 setup(
     name="eqneuro",
@@ -38,7 +40,8 @@ setup(
         "dask[distributed]>=2024.1",
     ],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6"],
+        "neo": NEO,
+        "test": ["pytest>=7", "hypothesis>=6"] + NEO,
     },
     entry_points={"console_scripts": ["eqneuro = eqneuro.cli:main"]},
 )

@@ -16,12 +16,13 @@ from .timed_array import TimedArray  # noqa: E402
 
 _LAZY = {"fixed_points": "analysis.equilibria", "FixedPoint": "analysis.equilibria",
          "rheobase": "analysis.rheobase", "Rheobase": "analysis.rheobase",
-         "DtCheck": "analysis.dt_check", "sweep": "sweeps.runner"}
+         "DtCheck": "analysis.dt_check", "sweep": "sweeps.runner",
+         "save": "sim.nwb", "read": "sim.nwb"}
 
 
 def __getattr__(name: str):
-    """The analysis and sweep functions load SymPy, SciPy, pandas and Dask on first use,
-    not on import."""
+    """The analysis, sweep and file functions load SymPy, SciPy, pandas, Dask and pynwb on
+    first use, not on import."""
     if name in _LAZY:
         import importlib
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
@@ -31,4 +32,4 @@ __all__ = ["Neuron", "Synapse", "load", "shipped_models", "Population", "Network
            "SpikeSource", "SpikeMonitor",
            "StateMonitor", "ModelError", "BuildError", "SimulationError", "plot", "fi_curve",
            "firing_rates", "population_rate", "fixed_points", "FixedPoint", "rheobase",
-           "Rheobase", "StabilityWarning", "TimedArray", "DtCheck", "sweep", "__version__"]
+           "Rheobase", "StabilityWarning", "TimedArray", "DtCheck", "sweep", "save", "read", "__version__"]

@@ -32,7 +32,72 @@ def _join(parts: list[np.ndarray], empty: np.ndarray) -> np.ndarray:
     return parts[0]
 
 
-class SpikeMonitor:
+class SpikeRecord:
+    """What recorded spikes offer, from a running SpikeMonitor or read back by `eq.read`:
+    built on `.i`, `.t`, `.population` (its len) and the time recorded until."""
+
+    _recorded_until: float | None
+
+    @property
+    def count(self) -> np.ndarray:
+        """Number of spikes of each neuron."""
+        return np.bincount(self.i, minlength=len(self.population)).astype(np.int64)
+
+    @property
+    def num_spikes(self) -> int:
+        return len(self.i)
+
+    def __len__(self) -> int:
+        return self.num_spikes
+
+    def spike_trains(self) -> dict[int, np.ndarray]:
+        """Spike times of each neuron that fired."""
+        i, t = self.i, self.t
+        order = np.argsort(i, kind="stable")
+        i, t = i[order], t[order]
+        bounds = np.flatnonzero(np.diff(i)) + 1
+        return {int(ii[0]): tt for ii, tt in zip(np.split(i, bounds), np.split(t, bounds))
+                if len(ii)}
+
+    def rate(self, bin: float = 1.0, duration: float | None = None):
+        """Population firing rate in Hz per neuron, in bins of `bin` ms over (0, duration]
+        (default: the time simulated so far): (bin centres, rates)."""
+        from .rates import population_rate
+        if duration is None:
+            duration = self._recorded_until or 0.0
+        return population_rate(self, bin, duration)
+
+    def to_neo(self, t_start: float = 0.0, t_stop: float | None = None) -> list:
+        """One `neo.SpikeTrain` (ms) per neuron, silent ones too, with the spikes in
+        (t_start, t_stop]; t_stop defaults to the time recorded until. Needs eqneuro[neo]."""
+        from .neo_export import spikes_to_neo
+        return spikes_to_neo(self, t_start, t_stop)
+
+    def to_dataframe(self):
+        """A pandas DataFrame of the spikes in time order: columns `i` and `t` (ms)."""
+        from .neo_export import spikes_to_dataframe
+        return spikes_to_dataframe(self)
+
+
+class TraceRecord:
+    """What recorded traces offer, from a StateMonitor or read back by `eq.read`: built on
+    `.t`, `.variables`, `.record` (indices within the recorded source) and `self[name]`."""
+
+    def to_neo(self, variable: str | None = None, units: str = "dimensionless"):
+        """A `neo.AnalogSignal` (samples x recorded neurons, times in ms) of `variable` (may
+        be left out when only one is recorded), in `units`; an `IrregularlySampledSignal`
+        when runs with different dt made the sampling uneven. Needs eqneuro[neo]."""
+        from .neo_export import trace_to_neo
+        return trace_to_neo(self, variable, units)
+
+    def to_dataframe(self):
+        """A pandas DataFrame with a row per sample and recorded neuron (or synapse): columns
+        `t` (ms), `i` (index within the recorded source) and one per variable."""
+        from .neo_export import trace_to_dataframe
+        return trace_to_dataframe(self)
+
+
+class SpikeMonitor(SpikeRecord):
     """Every spike of a population or of a view `pop[a:b]`: `.i` (neuron index, within the
     view), `.t` (ms), `.count` (per neuron)."""
 
@@ -73,39 +138,14 @@ class SpikeMonitor:
         return parts[0] if len(parts) == 1 else np.concatenate([np.zeros(0)] + parts)
 
     @property
-    def count(self) -> np.ndarray:
-        """Number of spikes of each neuron."""
-        return np.bincount(self.i, minlength=len(self.population)).astype(np.int64)
-
-    @property
     def num_spikes(self) -> int:
         return int(sum(len(c) for _, parts, _ in self._segments for c in parts))
-
-    def __len__(self) -> int:
-        return self.num_spikes
-
-    def spike_trains(self) -> dict[int, np.ndarray]:
-        """Spike times of each neuron that fired."""
-        i, t = self.i, self.t
-        order = np.argsort(i, kind="stable")
-        i, t = i[order], t[order]
-        bounds = np.flatnonzero(np.diff(i)) + 1
-        return {int(ii[0]): tt for ii, tt in zip(np.split(i, bounds), np.split(t, bounds))
-                if len(ii)}
-
-    def rate(self, bin: float = 1.0, duration: float | None = None):
-        """Population firing rate in Hz per neuron, in bins of `bin` ms over (0, duration]
-        (default: the time simulated so far): (bin centres, rates)."""
-        from .rates import population_rate
-        if duration is None:
-            duration = self._recorded_until or 0.0
-        return population_rate(self, bin, duration)
 
     def __repr__(self) -> str:
         return f"<SpikeMonitor of {_label(self)}: {self.num_spikes} spikes>"
 
 
-class StateMonitor:
+class StateMonitor(TraceRecord):
     """Variables of chosen neurons over time: `.t` (samples,), `.v` (samples, neurons).
 
     Each run records into one buffer per variable, allocated for the whole run, which the
@@ -133,6 +173,7 @@ class StateMonitor:
         self.period = None if dt is None else float(dt)
         self._data: dict[str, list[np.ndarray]] = {n: [] for n in names}
         self._times: list[np.ndarray] = []
+        self._runs: list[tuple[float, int]] = []    # (dt, samples) of each run, in order
         self._open: list | None = None           # the run being recorded
         self._recorded_until: float | None = None
 
@@ -173,6 +214,14 @@ class StateMonitor:
             for name, buffer in buffers.items():
                 self._data[name].append(buffer[:taken])
             self._times.append(steps[:taken] * dt)
+            self._runs.append((dt, taken))
+
+    def _run_lengths(self) -> list[tuple[float, int]]:
+        """(dt, samples) of each run recorded, the one running included."""
+        if self._open is None:
+            return list(self._runs)
+        _, _, dt, taken = self._open
+        return self._runs + [(dt, taken)]
 
     def _parts(self, name: str) -> list[np.ndarray]:
         if self._open is None:

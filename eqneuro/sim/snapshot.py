@@ -189,6 +189,7 @@ def _take_monitor(values: dict, prefix: str, monitor) -> None:
                 [s.astype(np.int64) for s in steps])
         return
     values[f"{prefix}:times"] = monitor.t.copy()
+    values[f"{prefix}:runs"] = [[dt, taken] for dt, taken in monitor._run_lengths()]
     for name in monitor.variables:
         values[f"{prefix}:data.{name}"] = getattr(monitor, name).copy()
 
@@ -204,6 +205,7 @@ def _put_monitor(values: dict, prefix: str, monitor) -> None:
         return
     times = np.array(values[f"{prefix}:times"])
     monitor._times = [times] if times.size else []
+    monitor._runs = [(float(dt), int(taken)) for dt, taken in values[f"{prefix}:runs"]]
     monitor._data = {name: ([np.array(values[f"{prefix}:data.{name}"])] if times.size else [])
                      for name in monitor.variables}
 
