@@ -22,7 +22,9 @@ import eqneuro as eq
 from net_cases import COBA
 
 
-def coba(seed: int = 1):
+def coba(seed: int = 1, *monitors_of):
+    """The network, its population and a SpikeMonitor of it; `monitors_of(pop)` each add a
+    monitor."""
     neuron = eq.Neuron(COBA)
     pop = eq.Population(neuron, 4000)
     rng = np.random.default_rng(seed)
@@ -32,7 +34,8 @@ def coba(seed: int = 1):
     exc.connect(p=0.02, seed=seed)
     inh.connect(p=0.02, seed=seed + 1)
     spikes = eq.SpikeMonitor(pop)
-    net = eq.Network(pop, exc, inh, spikes, dt=0.1, seed=seed)
+    extra = [make(pop) for make in monitors_of]
+    net = eq.Network(pop, exc, inh, spikes, *extra, dt=0.1, seed=seed)
     return net, pop, spikes
 
 

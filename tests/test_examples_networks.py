@@ -199,3 +199,18 @@ def test_fi_family_curves_start_at_their_rheobases(tmp_path):
     assert number(r"errors: (\d+)", out) == 0
     assert number(r"a =   20 nS: .*rate at 800 pA ([\d.]+) Hz", out) < \
         number(r"a =    0 nS: .*rate at 800 pA ([\d.]+) Hz", out)
+
+
+def test_a_recorded_current_replayed_in_two_trials_sets_when_the_population_fires(tmp_path):
+    pytest.importorskip("elephant")
+    out = run_example("replay_recorded_current", tmp_path)
+    weak = number(r"as recorded: spikes (\d+)", out)
+    strong = number(r"20 % stronger: spikes (\d+)", out)
+    assert 100 < weak < strong       # 200 neurons in 1 s, fluctuation-driven: a few Hz
+    for trial in ("as recorded", "20 % stronger"):
+        assert 0.2 < number(rf"{trial}: .*mean CV of ISIs ([\d.]+)", out) < 1.0
+        assert number(rf"{trial}: .*Fano factor of the neurons' counts ([\d.]+)", out) > 1.0
+    # the same current (and, from the stored state, the same noise): the trials fire together
+    assert number(r"correlation of the population rates: ([\d.]+)", out) > 0.6
+    assert abs(number(r"cross-correlogram peak lag \(ms\): (-?\d+)", out)) <= 2
+    assert number(r"cross-correlogram peak / mean: ([\d.]+)", out) > 2.0
