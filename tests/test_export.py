@@ -234,6 +234,8 @@ def test_save_checks_what_it_is_given(run, tmp_path):
         eq.save(tmp_path / "a.h5", run["spikes"])
     with pytest.raises(ValueError, match="given twice"):
         eq.save(tmp_path / "a.nwb", run["spikes"], again=run["spikes"])
+    with pytest.raises(FileNotFoundError, match="no folder .*missing to write a.nwb into"):
+        eq.save(tmp_path / "missing" / "a.nwb", run["spikes"])
     with pytest.raises(FileNotFoundError):
         eq.read(tmp_path / "missing.nwb")
     import pynwb

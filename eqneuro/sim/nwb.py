@@ -157,6 +157,8 @@ def save(path, *monitors, description: str = "eqneuro simulation", **named) -> P
     path = Path(path)
     if path.suffix != ".nwb":
         raise ValueError(f"eq.save writes NWB files: the path should end in .nwb, not {path}")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"no folder {path.parent} to write {path.name} into")
     nwbfile = pynwb.NWBFile(session_description=str(description),
                             identifier=str(uuid.uuid4()),
                             session_start_time=datetime.now(timezone.utc),
